@@ -1,0 +1,110 @@
+"""Personas and API clients shared by the database tests.
+
+alice: senior agent · eve: junior agent · dave: admin · carol: customer at Acme (Premium)
+bob: customer at Globex (Basic), the outsider every endpoint test tries.
+"""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from tierdesk.accounts.models import Role, Seniority
+from tierdesk.accounts.services import create_user, issue_token
+from tierdesk.customers.services import create_contact, create_organization
+from tierdesk.tickets import services as tickets
+from tierdesk.tiers.models import Tier
+
+# A Tuesday in winter: London business hours are 09:00-17:00 UTC.
+T0 = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def tiers(db):
+    return {t.name: t for t in Tier.objects.all()}
+
+
+@pytest.fixture
+def alice(db):
+    return create_user(username="alice", email="alice@desk.example", password="pw-alice-123",
+                       role=Role.AGENT, seniority=Seniority.SENIOR)
+
+
+@pytest.fixture
+def eve(db):
+    return create_user(username="eve", email="eve@desk.example", password=None,
+                       role=Role.AGENT, seniority=Seniority.JUNIOR)
+
+
+@pytest.fixture
+def dave(db):
+    return create_user(username="dave", email="dave@desk.example", password=None, role=Role.ADMIN)
+
+
+@pytest.fixture
+def acme(tiers):
+    return create_organization(actor=None, name="Acme", tier=tiers["Premium"], at=T0)
+
+
+@pytest.fixture
+def globex(tiers):
+    return create_organization(actor=None, name="Globex", tier=tiers["Basic"], at=T0)
+
+
+@pytest.fixture
+def carol(acme):
+    user = create_user(username="carol", email="carol@acme.example", password="pw-carol-123",
+                       role=Role.CUSTOMER)
+    create_contact(actor=None, organization=acme, name="Carol", email="carol@acme.example",
+                   user=user, at=T0)
+    return user
+
+
+@pytest.fixture
+def bob(globex):
+    user = create_user(username="bob", email="bob@globex.example", password=None,
+                       role=Role.CUSTOMER)
+    create_contact(actor=None, organization=globex, name="Bob", email="bob@globex.example",
+                   user=user, at=T0)
+    return user
+
+
+@pytest.fixture
+def ticket(carol):
+    return tickets.open_ticket(actor=carol, subject="Printer on fire", body="Help!",
+                               channel="email", at=T0)
+
+
+class Api:
+    """A JSON client that authenticates with a bearer token, as integrators do."""
+
+    def __init__(self, user):
+        _, raw = issue_token(user=user, name="test")
+        self.client = Client(headers={"Authorization": f"Bearer {raw}"})
+
+    def _send(self, method, path, body=None, raw=None):
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs = {"content_type": "application/json"} if data is not None else {}
+        response = getattr(self.client, method)(f"/api/v1{path}", data, **kwargs)
+        response.body = response.json() if response.content else None
+        return response
+
+    def get(self, path, **params):
+        response = self.client.get(f"/api/v1{path}", params)
+        response.body = response.json()
+        return response
+
+    def post(self, path, body=None, raw=None):
+        return self._send("post", path, body, raw)
+
+    def patch(self, path, body=None, raw=None):
+        return self._send("patch", path, body, raw)
+
+    def put(self, path, body=None):
+        return self._send("put", path, body)
+
+
+@pytest.fixture
+def api():
+    return Api

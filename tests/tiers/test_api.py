@@ -1,0 +1,60 @@
+"""Tiers: the seeded defaults, read by everyone signed in, changed by admins only."""
+
+from tierdesk.tiers.models import SlaTarget, Tier
+
+
+def test_default_tiers_are_installed_with_their_promises(api, carol):
+    tiers = {t["name"]: t for t in api(carol).get("/tiers").body}
+    assert list(tiers) == ["Basic", "Standard", "Premium", "VIP"]
+    channels = {n: {c["channel"] for c in t["coverage"]} for n, t in tiers.items()}
+    assert channels["Basic"] == {"email", "web", "api"}
+    assert "phone" in channels["Standard"] and "chat" not in channels["Standard"]
+    assert "chat" in channels["Premium"]
+    assert tiers["Premium"]["account_manager_required"] is True
+    assert tiers["VIP"]["phone_answer_target_seconds"] == 20
+    assert tiers["VIP"]["coverage"][0]["always_open"] is True
+
+    def first_response(name):
+        return next(x for x in tiers[name]["targets"]
+                    if x["metric"] == "first_response" and x["priority"] == "normal")
+
+    assert first_response("Basic")["target_seconds"] == 24 * 3600
+    assert first_response("Standard")["target_seconds"] == 4 * 3600
+    assert first_response("Premium")["target_seconds"] == 3600
+    assert first_response("VIP")["target_seconds"] == 15 * 60
+    assert first_response("VIP")["business_time"] is False
+
+
+def test_only_admins_change_tiers(api, alice, dave):
+    basic = Tier.objects.get(name="Basic")
+    refused = api(alice).patch(f"/tiers/{basic.pk}", {"routing_priority": 99})
+    assert refused.status_code == 403
+    assert refused.body["error"]["message"] == "Only an admin can change tiers."
+    assert Tier.objects.get(pk=basic.pk).routing_priority == 10
+    accepted = api(dave).patch(f"/tiers/{basic.pk}", {"routing_priority": 99})
+    assert accepted.status_code == 200
+    assert accepted.body["routing_priority"] == 99
+
+
+def test_admin_sets_a_target_and_bad_values_are_422(api, dave):
+    basic = Tier.objects.get(name="Basic")
+    ok = api(dave).put(f"/tiers/{basic.pk}/targets", {"priority": "urgent", "metric":
+                       "first_response", "target_seconds": 7200})
+    assert ok.status_code == 200
+    assert SlaTarget.objects.get(tier=basic, priority="urgent",
+                                 metric="first_response").target_seconds == 7200
+    bad = api(dave).put(f"/tiers/{basic.pk}/targets", {"priority": "urgent", "metric":
+                        "first_response", "target_seconds": -5})
+    assert bad.status_code == 422
+    assert "target_seconds" in bad.body["error"]["fields"]
+
+
+def test_unknown_tier_is_404(api, carol):
+    assert api(carol).get("/tiers/999").status_code == 404
+
+
+def test_customer_sees_only_their_organization(api, carol, bob, globex, acme):
+    orgs = api(carol).get("/organizations").body["items"]
+    assert [o["name"] for o in orgs] == ["Acme"]
+    assert api(carol).get(f"/organizations/{globex.pk}").status_code == 404
+    assert api(bob).get(f"/organizations/{acme.pk}/timeline").status_code == 404

@@ -1,0 +1,1 @@
+"""tierdesk: customer service built around the service levels each customer tier promises."""

@@ -1,0 +1,75 @@
+"""Users with a role, agent groups, skills and API tokens."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    MANAGER = "manager", "Manager"
+    AGENT = "agent", "Agent"
+    CUSTOMER = "customer", "Customer"
+
+
+class Seniority(models.IntegerChoices):
+    JUNIOR = 1, "Junior"
+    REGULAR = 2, "Regular"
+    SENIOR = 3, "Senior"
+
+
+STAFF_ROLES = (Role.ADMIN, Role.MANAGER, Role.AGENT)
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
+    seniority = models.PositiveSmallIntegerField(
+        choices=Seniority.choices, default=Seniority.REGULAR
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="agents")
+
+    @property
+    def is_agent(self) -> bool:
+        """Anyone who works tickets: agents, managers and admins."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == Role.CUSTOMER
+
+    @property
+    def is_tier_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class AgentGroup(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    lead = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_groups"
+    )
+    members = models.ManyToManyField(User, blank=True, related_name="agent_groups")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A bearer token; only its SHA-256 digest is stored, so a database leak leaks no token."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)  # token_user()
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

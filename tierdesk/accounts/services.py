@@ -1,0 +1,82 @@
+"""Writes for users and API tokens."""
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from tierdesk.accounts.models import AgentGroup, ApiToken, Role, Seniority, User
+from tierdesk.errors import Conflict, Invalid
+
+TOKEN_PREFIX = "tdk_"
+
+
+def token_digest(raw: str) -> str:
+    # Tokens carry 256 bits of randomness, so a fast hash is enough; no salt is needed.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    role: str = Role.AGENT,
+    seniority: int = Seniority.REGULAR,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    if role not in Role.values:
+        raise Invalid(
+            f"Unknown role {role!r}; use one of {', '.join(Role.values)}.",
+            fields={"role": "unknown role"},
+        )
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"A user named {username!r} exists already.", code="duplicate")
+    user = User(
+        username=username,
+        email=email,
+        role=role,
+        seniority=seniority,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def issue_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:80],
+        prefix=raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8],
+        digest=token_digest(raw),
+        created_at=timezone.now(),
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def create_group(
+    *, name: str, lead: User | None = None, members: list[User] | None = None
+) -> AgentGroup:
+    group = AgentGroup.objects.create(name=name, lead=lead)
+    if members:
+        group.members.set(members)
+    return group

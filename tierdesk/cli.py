@@ -1,0 +1,121 @@
+"""The `tierdesk` command: serve, worker, migrate, demo, createuser, and any Django command."""
+
+import argparse
+import os
+import sys
+import threading
+import time
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tierdesk.settings")
+    import django
+
+    django.setup()
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    uvicorn.run(
+        "tierdesk.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        lifespan="off",
+    )
+
+
+def worker(args: argparse.Namespace) -> None:
+    _django()
+    from django.core.management import call_command
+
+    from tierdesk.sla import monitor
+
+    def sweep_forever() -> None:
+        # Every worker sweeps: the guarded updates make concurrent sweeps safe and idempotent.
+        while True:
+            try:
+                found = monitor.sweep()
+                if any(found.values()):
+                    print(f"sla sweep: {found}", flush=True)  # noqa: T201
+            except Exception as exc:  # noqa: BLE001 - a failed pass is retried next tick
+                print(f"sla sweep failed, retrying: {exc!r}", file=sys.stderr, flush=True)  # noqa: T201
+            time.sleep(args.sweep_seconds)
+
+    threading.Thread(target=sweep_forever, daemon=True, name="sla-sweep").start()
+    call_command("db_worker", interval=1.0)
+
+
+def migrate(args: argparse.Namespace) -> None:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False)
+
+
+def demo(args: argparse.Namespace) -> None:
+    _django()
+    from tierdesk.demo import load_demo
+
+    summary = load_demo(tickets=args.tickets, seed=args.seed)
+    print(summary)  # noqa: T201
+
+
+def createuser(args: argparse.Namespace) -> None:
+    _django()
+    from tierdesk.accounts.services import create_user, issue_token
+
+    user = create_user(
+        username=args.username, email=args.email, password=args.password, role=args.role
+    )
+    print(f"created {user.username} ({user.role})")  # noqa: T201
+    if args.token:
+        _, raw = issue_token(user=user, name="cli")
+        print(f"API token (shown once): {raw}")  # noqa: T201
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="tierdesk", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="migrate, then serve HTTP and WebSocket over ASGI")
+    p.add_argument("--host", default=os.environ.get("TIERDESK_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("TIERDESK_PORT", "8000")))
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=serve)
+    p = sub.add_parser("worker", help="run background tasks and the SLA breach sweep")
+    p.add_argument("--sweep-seconds", type=float, default=30.0)
+    p.set_defaults(func=worker)
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=migrate)
+    p = sub.add_parser("demo", help="load realistic demo data (idempotent)")
+    p.add_argument("--tickets", type=int, default=2500)
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(func=demo)
+    p = sub.add_parser("createuser", help="create a user; --token also prints an API token")
+    p.add_argument("username")
+    p.add_argument("--email", default="")
+    p.add_argument("--password")
+    p.add_argument("--role", default="agent", choices=["admin", "manager", "agent", "customer"])
+    p.add_argument("--token", action="store_true")
+    p.set_defaults(func=createuser)
+    p = sub.add_parser("manage", help="any Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=lambda a: _manage(a.rest))
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+def _manage(rest: list[str]) -> None:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tierdesk manage", *rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Organization and contact endpoints."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import EmailStr
+
+from tierdesk.customers import selectors, services
+from tierdesk.errors import NotFound
+from tierdesk.schemas import In, Out
+from tierdesk.tiers.models import Tier
+
+router = Router(tags=["organizations"])
+
+
+class OrganizationOut(Out):
+    id: int
+    name: str
+    domain: str
+    tier_id: int
+    tier_name: str = Field(alias="tier.name")
+    account_manager_id: int | None
+    lifecycle_stage: str
+    relationship_level: str
+    created_at: datetime
+
+
+class OrganizationIn(In):
+    name: str = Field(min_length=1, max_length=120)
+    tier_id: int
+    domain: str = Field(default="", max_length=120)
+
+
+class ContactOut(Out):
+    id: int
+    organization_id: int
+    name: str
+    email: str
+    phone: str
+
+
+class ContactIn(In):
+    name: str = Field(min_length=1, max_length=120)
+    email: EmailStr
+    phone: str = Field(default="", max_length=32)
+
+
+class InteractionOut(Out):
+    id: int
+    kind: str
+    channel: str
+    occurred_at: datetime
+    summary: str
+    contact_id: int | None
+    ticket_id: int | None
+
+
+@router.get("", response=list[OrganizationOut])
+@paginate(LimitOffsetPagination)
+def list_organizations(request: HttpRequest) -> object:
+    return selectors.organizations_visible_to(request.auth).order_by("name")
+
+
+@router.post("", response={201: OrganizationOut})
+def create_organization(request: HttpRequest, body: OrganizationIn) -> Status[object]:
+    tier = Tier.objects.filter(pk=body.tier_id).first()
+    if tier is None:
+        raise NotFound(f"No tier {body.tier_id}.")
+    org = services.create_organization(
+        actor=request.auth, name=body.name, tier=tier, domain=body.domain
+    )
+    return Status(201, selectors.organization_for(request.auth, org.pk))
+
+
+@router.get("/{organization_id}", response=OrganizationOut)
+def get_organization(request: HttpRequest, organization_id: int) -> object:
+    return selectors.organization_for(request.auth, organization_id)
+
+
+@router.get("/{organization_id}/contacts", response=list[ContactOut])
+@paginate(LimitOffsetPagination)
+def list_contacts(request: HttpRequest, organization_id: int) -> object:
+    org = selectors.organization_for(request.auth, organization_id)
+    return selectors.contacts_visible_to(request.auth).filter(organization=org)
+
+
+@router.post("/{organization_id}/contacts", response={201: ContactOut})
+def create_contact(request: HttpRequest, organization_id: int, body: ContactIn) -> Status[object]:
+    org = selectors.organization_for(request.auth, organization_id)
+    return Status(
+        201,
+        services.create_contact(
+            actor=request.auth, organization=org, name=body.name, email=body.email, phone=body.phone
+        ),
+    )
+
+
+@router.get("/{organization_id}/timeline", response=list[InteractionOut])
+def timeline(request: HttpRequest, organization_id: int) -> object:
+    org = selectors.organization_for(request.auth, organization_id)
+    return selectors.timeline(organization=org)

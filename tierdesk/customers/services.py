@@ -1,0 +1,97 @@
+"""Writes for the CRM: organizations, contacts and the interaction timeline."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from tierdesk.accounts.models import User
+from tierdesk.customers.models import Contact, Interaction, Organization
+from tierdesk.errors import Conflict, NotAllowed
+from tierdesk.tiers.models import Tier
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.is_agent:
+        raise NotAllowed("Only staff can change organizations and contacts.")
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    actor: User | None,
+    name: str,
+    tier: Tier,
+    domain: str = "",
+    account_manager: User | None = None,
+    at: datetime | None = None,
+) -> Organization:
+    if actor is not None:
+        _require_staff(actor)
+    if Organization.objects.filter(name=name).exists():
+        raise Conflict(f"An organization named {name!r} exists already.", code="duplicate")
+    return Organization.objects.create(
+        name=name,
+        tier=tier,
+        domain=domain,
+        account_manager=account_manager,
+        created_at=at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def create_contact(
+    *,
+    actor: User | None,
+    organization: Organization,
+    name: str,
+    email: str,
+    phone: str = "",
+    user: User | None = None,
+    at: datetime | None = None,
+) -> Contact:
+    if actor is not None:
+        _require_staff(actor)
+    email = email.strip().lower()
+    if Contact.objects.filter(email=email).exists():
+        raise Conflict(f"A contact with email {email} exists already.", code="duplicate")
+    return Contact.objects.create(
+        organization=organization,
+        name=name,
+        email=email,
+        phone=phone,
+        user=user,
+        created_at=at or timezone.now(),
+    )
+
+
+def record_interaction(
+    *,
+    organization_id: int,
+    kind: str,
+    summary: str,
+    at: datetime,
+    contact_id: int | None = None,
+    channel: str = "",
+    ticket_id: int | None = None,
+) -> Interaction:
+    """Append to the timeline; callers hold the transaction of the change it records."""
+    return Interaction.objects.create(
+        organization_id=organization_id,
+        contact_id=contact_id,
+        kind=kind,
+        summary=summary[:300],
+        occurred_at=at,
+        channel=channel,
+        ticket_id=ticket_id,
+    )
+
+
+@transaction.atomic
+def link_login(*, contact: Contact, user: User) -> Contact:
+    """Give a contact a customer login, so they can use the portal and the API."""
+    if user.is_agent:
+        raise Conflict("Staff logins cannot be linked to a customer contact.")
+    contact.user = user
+    contact.save(update_fields=["user"])
+    return contact

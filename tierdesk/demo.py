@@ -1,0 +1,282 @@
+"""Realistic demo data through the service layer: every tier, agents in groups, 90 days of tickets."""
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tierdesk.accounts.models import Role, Seniority, User
+from tierdesk.accounts.services import create_group, create_user
+from tierdesk.customers.models import Contact, Organization
+from tierdesk.customers.services import create_contact, create_organization, link_login
+from tierdesk.tickets import services as tickets
+from tierdesk.tickets.models import Status
+from tierdesk.tiers.models import Channel, Priority, Tier
+from tierdesk.tiers.selectors import allowed_channels
+
+ORGS = {
+    "Basic": [
+        "Birch Bakery",
+        "Copper Kettle Cafe",
+        "Dune Surf School",
+        "Elm Street Dental",
+        "Fern Florist",
+        "Granite Gym",
+        "Harbor Hostel",
+        "Iris Yoga",
+        "Juniper Books",
+        "Kite Cycles",
+        "Lumen Photo",
+        "Maple Movers",
+        "Nectar Juice",
+        "Oak Tutoring",
+    ],
+    "Standard": [
+        "Pine Logistics",
+        "Quartz Legal",
+        "Rowan Clinics",
+        "Sage Accounting",
+        "Tidal Marine",
+        "Umber Studios",
+        "Vale Realty",
+        "Willow Schools",
+        "Xeno Labs",
+        "Yarrow Farms",
+    ],
+    "Premium": [
+        "Acme Corp",
+        "Bluebird Airlines",
+        "Cobalt Energy",
+        "Delta Freight",
+        "Ember Hotels",
+        "Foxglove Pharma",
+    ],
+    "VIP": ["Globex Bank", "Helios Telecom", "Initech Insurance", "Jupiter Health"],
+}
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Eva",
+    "Finn",
+    "Gia",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kai",
+    "Lena",
+    "Milo",
+    "Nora",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+]
+LAST = ["Ng", "Okafor", "Silva", "Berg", "Kowalski", "Haddad", "Ito", "Moreau", "Novak", "Reyes"]
+TOPICS = [
+    (
+        "Cannot log in after password reset",
+        "I reset my password but the login page still says it is wrong. Can you help?",
+    ),
+    ("Invoice shows the wrong VAT number", "Our latest invoice has last year's VAT number on it."),
+    ("Export to CSV times out", "Exporting last quarter's orders to CSV never finishes."),
+    ("How do I add a second admin?", "We need another administrator on our account."),
+    ("API returns 500 on /orders", "Since this morning every call to /orders fails with a 500."),
+    ("Sync with calendar stopped", "Appointments no longer appear in our shared calendar."),
+    ("Request: dark mode", "Our night shift would love a dark theme."),
+    ("Payment failed twice", "The card is valid but the payment failed twice today."),
+    ("Data missing from dashboard", "Yesterday's numbers are missing from the dashboard."),
+    ("Outage in EU region?", "None of our users in Europe can reach the app right now."),
+    ("Change billing contact", "Please send invoices to finance@ from now on."),
+    ("Mobile app crashes on start", "The Android app closes right after the splash screen."),
+]
+AGENT_REPLIES = [
+    "Thanks for reaching out. I'm looking into this now and will update you shortly.",
+    "I've reproduced the problem and passed it to our engineers with the details.",
+    "Could you send a screenshot and the time it happened? That will help us narrow it down.",
+    "This is fixed on our side. Could you try again and confirm?",
+]
+CUSTOMER_REPLIES = [
+    "Here is the screenshot you asked for.",
+    "Thanks, that worked!",
+    "It still happens, unfortunately.",
+    "Any news on this?",
+]
+PRIORITY_WEIGHTS = {Priority.LOW: 2, Priority.NORMAL: 6, Priority.HIGH: 2, Priority.URGENT: 0.5}
+
+
+def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
+    if Organization.objects.exists():
+        return "Demo data is present already; nothing loaded."
+    rng = random.Random(seed)
+    now = timezone.now().replace(microsecond=0)
+    logins = _people()
+    orgs = _organizations(rng, now - timedelta(days=120))
+    agents = list(User.objects.filter(role__in=[Role.AGENT, Role.MANAGER]))
+    count = tickets
+    for _ in range(count):
+        _ticket(rng, now, orgs, agents)
+    path = Path(settings.VAR_DIR) / "demo-logins.txt"
+    lines = [f"{role:<9} {username:<8} {password}" for role, username, password in logins]
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return (
+        f"Loaded {len(orgs)} organizations and {count} tickets.\nDemo logins "
+        f"(also in {path}):\n" + "\n".join("  " + line for line in lines)
+    )
+
+
+def _people() -> list[tuple[str, str, str]]:
+    def password() -> str:
+        return secrets.token_urlsafe(9)
+
+    logins = []
+    people = [
+        ("admin", Role.ADMIN, Seniority.SENIOR, "Ada", "Admin"),
+        ("maria", Role.MANAGER, Seniority.SENIOR, "Maria", "Lopez"),
+        ("alice", Role.AGENT, Seniority.SENIOR, "Alice", "Martin"),
+        ("tom", Role.AGENT, Seniority.REGULAR, "Tom", "Becker"),
+        ("priya", Role.AGENT, Seniority.SENIOR, "Priya", "Shah"),
+        ("leo", Role.AGENT, Seniority.JUNIOR, "Leo", "Russo"),
+        ("sofia", Role.AGENT, Seniority.REGULAR, "Sofia", "Kim"),
+        ("jamal", Role.AGENT, Seniority.SENIOR, "Jamal", "Wright"),
+    ]
+    users = {}
+    for username, role, seniority, first, last in people:
+        pw = password()
+        users[username] = create_user(
+            username=username,
+            email=f"{username}@tierdesk.example",
+            password=pw,
+            role=role,
+            seniority=seniority,
+            first_name=first,
+            last_name=last,
+        )
+        if username in ("admin", "maria", "alice"):
+            logins.append((role.label.lower(), username, pw))
+    create_group(
+        name="Frontline", lead=users["maria"], members=[users[u] for u in ("tom", "leo", "sofia")]
+    )
+    create_group(name="Technical", lead=users["priya"], members=[users["priya"], users["jamal"]])
+    create_group(name="Enterprise", lead=users["alice"], members=[users["alice"], users["jamal"]])
+    pw = password()
+    carol = create_user(
+        username="carol",
+        email="carol@acme.example",
+        password=pw,
+        role=Role.CUSTOMER,
+        first_name="Carol",
+        last_name="Diaz",
+    )
+    logins.append(("customer", "carol", pw))
+    users["carol"] = carol
+    return logins
+
+
+def _organizations(rng: random.Random, since: datetime) -> list[Organization]:
+    managers = list(User.objects.filter(username__in=["alice", "jamal", "priya"]))
+    carol = User.objects.get(username="carol")
+    orgs = []
+    for tier in Tier.objects.all():
+        for name in ORGS.get(tier.name, []):
+            org = create_organization(
+                actor=None,
+                name=name,
+                tier=tier,
+                domain=name.lower().split()[0] + ".example",
+                account_manager=rng.choice(managers) if tier.account_manager_required else None,
+                at=since,
+            )
+            if name == "Acme Corp":
+                create_contact(
+                    actor=None,
+                    organization=org,
+                    name="Carol Diaz",
+                    email=carol.email,
+                    user=carol,
+                    at=since,
+                )
+            for i in range(rng.randint(2, 5)):
+                first, last = rng.choice(FIRST), rng.choice(LAST)
+                create_contact(
+                    actor=None,
+                    organization=org,
+                    name=f"{first} {last}",
+                    email=f"{first.lower()}.{last.lower()}.{i}@{org.domain}",
+                    at=since,
+                )
+            orgs.append(org)
+    return orgs
+
+
+def _ticket(
+    rng: random.Random, now: datetime, orgs: list[Organization], agents: list[User]
+) -> None:
+    org = rng.choice(orgs)
+    contact = rng.choice(list(org.contacts.all()))
+    opened = now - timedelta(seconds=int(rng.random() ** 1.3 * 90 * 86400))
+    subject, body = rng.choice(TOPICS)
+    channels = [c for c in allowed_channels(org.tier) if c != Channel.API]
+    priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+    customer = contact.user or _as_customer(contact)
+    with transaction.atomic():
+        ticket = tickets.open_ticket(
+            actor=customer,
+            subject=subject,
+            body=body,
+            channel=rng.choice(channels),
+            requester=contact,
+            priority=priority,
+            at=opened,
+        )
+        eligible = [a for a in agents if a.seniority >= org.tier.min_seniority]
+        agent = rng.choice(eligible)
+        at = opened + timedelta(minutes=rng.randint(5, 60 * 30 // org.tier.rank))
+        if at >= now:
+            return
+        tickets.assign(actor=agent, ticket=ticket, assignee=agent, at=at)
+        tickets.reply(
+            actor=agent,
+            ticket=ticket,
+            body=rng.choice(AGENT_REPLIES),
+            at=at,
+            status=rng.choice([Status.OPEN, Status.PENDING]),
+        )
+        for _ in range(rng.randint(0, 2)):
+            at += timedelta(minutes=rng.randint(20, 60 * 24))
+            if at >= now:
+                return
+            tickets.reply(actor=customer, ticket=ticket, body=rng.choice(CUSTOMER_REPLIES), at=at)
+            at += timedelta(minutes=rng.randint(10, 60 * 12))
+            if at >= now:
+                return
+            tickets.reply(actor=agent, ticket=ticket, body=rng.choice(AGENT_REPLIES), at=at)
+        at += timedelta(hours=rng.randint(1, 72))
+        if at < now and rng.random() < 0.85:
+            tickets.change_status(actor=agent, ticket=ticket, status=Status.SOLVED, at=at)
+            if at + timedelta(days=4) < now:
+                tickets.change_status(
+                    actor=agent, ticket=ticket, status=Status.CLOSED, at=at + timedelta(days=4)
+                )
+
+
+_customers: dict[int, User] = {}
+
+
+def _as_customer(contact: Contact) -> User:
+    """Demo contacts write without a portal login; a login-less user stands in for them."""
+    if contact.pk not in _customers:
+        user = create_user(
+            username=f"contact-{contact.pk}", email=contact.email, password=None, role=Role.CUSTOMER
+        )
+        link_login(contact=contact, user=user)
+        _customers[contact.pk] = user
+    return _customers[contact.pk]

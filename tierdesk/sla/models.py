@@ -1,0 +1,124 @@
+"""SLA clocks: one per ticket, metric and cycle, with the terms it runs under; alerts and escalations."""
+
+from django.conf import settings
+from django.db import models
+
+from tierdesk.accounts.models import AgentGroup
+from tierdesk.tickets.models import Ticket
+from tierdesk.tiers.models import BusinessCalendar, Metric, Tier
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    ACHIEVED = "achieved", "Achieved"
+    BREACHED = "breached", "Breached"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# States whose clock has not stopped: a breached clock still counts how late it is.
+LIVE_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
+
+
+class SlaClock(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    metric = models.CharField(max_length=24, choices=Metric.choices)
+    cycle = models.PositiveIntegerField(default=1)
+    state = models.CharField(max_length=16, choices=ClockState.choices)
+    # The terms the clock runs under, copied at start so later policy edits leave it alone.
+    target_seconds = models.PositiveIntegerField()
+    business_time = models.BooleanField()
+    calendar = models.ForeignKey(
+        BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    warn_percent = models.PositiveSmallIntegerField(default=75)
+    started_at = models.DateTimeField()
+    # Business seconds counted before running_since; running_since is empty while paused.
+    elapsed_seconds = models.BigIntegerField(default=0)
+    running_since = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    achieved_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ticket", "metric", "cycle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "metric", "cycle"], name="one_clock_per_ticket_metric_cycle"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="clock_due"),  # clocks_past_due()
+            models.Index(fields=["state", "warn_at"], name="clock_warn"),  # clocks_past_warning()
+        ]
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in LIVE_STATES and self.stopped_at is None
+
+
+class AlertKind(models.TextChoices):
+    WARNING = "warning", "Warning"
+    BREACH = "breach", "Breach"
+
+
+class SlaAlert(models.Model):
+    """A warning or breach, recorded once per clock: the constraint makes a second worker lose."""
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "kind"], name="one_alert_per_clock_kind"),
+        ]
+
+
+class EscalationAction(models.TextChoices):
+    NOTIFY_ASSIGNEE = "notify_assignee", "Notify the assignee"
+    NOTIFY_GROUP_LEAD = "notify_group_lead", "Notify the group lead"
+    NOTIFY_ACCOUNT_MANAGER = "notify_account_manager", "Notify the account manager"
+    RAISE_PRIORITY = "raise_priority", "Raise the priority one step"
+    REASSIGN_TO_GROUP = "reassign_to_group", "Reassign to a group"
+
+
+class EscalationRule(models.Model):
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="escalation_rules")
+    on = models.CharField(max_length=16, choices=AlertKind.choices)
+    metric = models.CharField(max_length=24, choices=Metric.choices, blank=True)  # blank: any
+    action = models.CharField(max_length=32, choices=EscalationAction.choices)
+    group = models.ForeignKey(
+        AgentGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["tier", "on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(action="reassign_to_group") | models.Q(group__isnull=False),
+                name="reassign_needs_group",
+            ),
+        ]
+
+
+class Notification(models.Model):
+    """An in-app notice to a person; email and chat delivery hang off it later."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    ticket = models.ForeignKey(Ticket, null=True, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]

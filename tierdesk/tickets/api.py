@@ -1,0 +1,112 @@
+"""Ticket endpoints: parse, check access, one service call, schema out."""
+
+from django.http import HttpRequest
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tierdesk.tickets import selectors, services
+from tierdesk.tickets.models import Ticket
+from tierdesk.tickets.schemas import (
+    AttachmentOut,
+    EventOut,
+    MessageOut,
+    NoteIn,
+    TagsIn,
+    TicketDetailOut,
+    TicketIn,
+    TicketOut,
+    TicketPatchIn,
+    TicketQuery,
+    ReplyIn,
+)
+from tierdesk.tickets.selectors import TicketFilters
+
+router = Router(tags=["tickets"])
+
+
+def _detail(ticket: Ticket) -> Ticket:
+    return selectors.with_summary(Ticket.objects.filter(pk=ticket.pk)).get()
+
+
+@router.post("/uploads", response={201: AttachmentOut})
+def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[object]:
+    """Upload first, then name the attachment's id in a reply or note."""
+    return Status(201, services.upload_attachment(actor=request.auth, upload=file))
+
+
+@router.get("", response=list[TicketOut])
+@paginate(LimitOffsetPagination)
+def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> object:
+    return selectors.ticket_list(user=request.auth, filters=TicketFilters(**filters.dict()))
+
+
+@router.post("", response={201: TicketDetailOut})
+def create_ticket(request: HttpRequest, body: TicketIn) -> Status[object]:
+    requester = None
+    if body.requester_id is not None and request.auth.is_agent:
+        from tierdesk.customers.selectors import contact_for
+
+        requester = contact_for(request.auth, body.requester_id)
+    ticket = services.open_ticket(
+        actor=request.auth,
+        subject=body.subject,
+        body=body.body,
+        channel=body.channel,
+        requester=requester,
+        priority=body.priority,
+        tags=body.tags,
+        attachments=body.attachments,
+    )
+    return Status(201, _detail(ticket))
+
+
+@router.get("/{ticket_id}", response=TicketDetailOut)
+def get_ticket(request: HttpRequest, ticket_id: int) -> object:
+    return _detail(selectors.ticket_for(request.auth, ticket_id))
+
+
+@router.patch("/{ticket_id}", response=TicketDetailOut)
+def update_ticket(request: HttpRequest, ticket_id: int, body: TicketPatchIn) -> object:
+    ticket = selectors.ticket_for(request.auth, ticket_id)
+    services.update_ticket(actor=request.auth, ticket=ticket, changes=body.dict(exclude_unset=True))
+    return _detail(ticket)
+
+
+@router.post("/{ticket_id}/reply", response={201: MessageOut})
+def reply(request: HttpRequest, ticket_id: int, body: ReplyIn) -> Status[object]:
+    ticket = selectors.ticket_for(request.auth, ticket_id)
+    return Status(
+        201,
+        services.reply(
+            actor=request.auth,
+            ticket=ticket,
+            body=body.body,
+            attachments=body.attachments,
+            status=body.status,
+        ),
+    )
+
+
+@router.post("/{ticket_id}/notes", response={201: MessageOut})
+def add_note(request: HttpRequest, ticket_id: int, body: NoteIn) -> Status[object]:
+    ticket = selectors.ticket_for(request.auth, ticket_id)
+    return Status(
+        201,
+        services.add_note(
+            actor=request.auth, ticket=ticket, body=body.body, attachments=body.attachments
+        ),
+    )
+
+
+@router.post("/{ticket_id}/tags", response=TicketDetailOut)
+def change_tags(request: HttpRequest, ticket_id: int, body: TagsIn) -> object:
+    ticket = selectors.ticket_for(request.auth, ticket_id)
+    services.change_tags(actor=request.auth, ticket=ticket, add=body.add, remove=body.remove)
+    return _detail(ticket)
+
+
+@router.get("/{ticket_id}/events", response=list[EventOut])
+def events(request: HttpRequest, ticket_id: int) -> object:
+    ticket = selectors.ticket_for(request.auth, ticket_id)
+    return selectors.history(user=request.auth, ticket=ticket)

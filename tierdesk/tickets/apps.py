@@ -1,0 +1,8 @@
+"""App config for tierdesk.tickets."""
+
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    name = "tierdesk.tickets"
+    label = "tickets"

@@ -1,0 +1,182 @@
+"""API shapes for tickets, messages, clocks and events."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.utils import timezone
+from ninja import Field
+from pydantic import field_validator
+
+from tierdesk.schemas import In, Out
+from tierdesk.sla.services import clock_view
+from tierdesk.tickets.models import Ticket
+from tierdesk.tickets.selectors import conversation
+
+StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
+PriorityName = Literal["low", "normal", "high", "urgent"]
+ChannelName = Literal["email", "web", "chat", "phone", "api"]
+
+
+class Ref(Out):
+    id: int
+    name: str
+
+
+class PersonRef(Out):
+    id: int
+    name: str
+    email: str
+
+
+class ClockOut(Out):
+    metric: str
+    cycle: int
+    state: str
+    target_seconds: int
+    business_time: bool
+    elapsed_seconds: int
+    remaining_seconds: int
+    due_at: datetime | None
+    warned_at: datetime | None
+    breached_at: datetime | None
+    achieved_at: datetime | None
+    started_at: datetime
+
+
+class TicketOut(Out):
+    id: int
+    subject: str
+    status: str
+    priority: str
+    channel: str
+    tier: Ref
+    organization: Ref
+    requester: PersonRef
+    assignee: PersonRef | None
+    group: Ref | None
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    solved_at: datetime | None
+    sla_due_at: datetime | None
+    clocks: list[ClockOut]
+
+    @staticmethod
+    def resolve_assignee(obj: Ticket) -> dict[str, object] | None:
+        a = obj.assignee
+        return (
+            {"id": a.pk, "name": a.get_full_name() or a.username, "email": a.email} if a else None
+        )
+
+    @staticmethod
+    def resolve_tags(obj: Ticket) -> list[str]:
+        return sorted(t.name for t in obj.tags.all())
+
+    @staticmethod
+    def resolve_clocks(obj: Ticket) -> list[dict[str, object]]:
+        now = timezone.now()
+        return [clock_view(c, now) for c in obj.clocks.all()]
+
+
+class AttachmentOut(Out):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class MessageOut(Out):
+    id: int
+    kind: str
+    author_kind: str
+    author_name: str
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_author_name(obj: object) -> str:
+        contact = getattr(obj, "contact", None)
+        author = getattr(obj, "author", None)
+        if contact is not None:
+            return str(contact.name)
+        if author is not None:
+            return str(author.get_full_name() or author.username)
+        return "tierdesk"
+
+    @staticmethod
+    def resolve_attachments(obj: object) -> list[object]:
+        return list(obj.attachments.all())  # type: ignore[attr-defined]
+
+
+class TicketDetailOut(TicketOut):
+    messages: list[MessageOut]
+
+    @staticmethod
+    def resolve_messages(obj: Ticket, context: dict[str, Any]) -> list[object]:
+        return list(conversation(user=context["request"].auth, ticket=obj))
+
+
+class EventOut(Out):
+    id: int
+    kind: str
+    actor_id: int | None
+    at: datetime
+    before: object | None
+    after: object | None
+    data: dict[str, object]
+
+
+class TicketIn(In):
+    subject: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1)
+    channel: ChannelName = "web"
+    priority: PriorityName = "normal"
+    requester_id: int | None = None
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    attachments: list[int] = Field(default_factory=list, max_length=20)
+
+
+class ReplyIn(In):
+    body: str = Field(min_length=1)
+    attachments: list[int] = Field(default_factory=list, max_length=20)
+    status: StatusName | None = None
+
+
+class NoteIn(In):
+    body: str = Field(min_length=1)
+    attachments: list[int] = Field(default_factory=list, max_length=20)
+
+
+class TicketPatchIn(In):
+    status: StatusName | None = None
+    priority: PriorityName | None = None
+    assignee_id: int | None = Field(default=None, description="0 unassigns")
+    group_id: int | None = Field(default=None, description="0 removes the group")
+
+
+class TagsIn(In):
+    add: list[str] = Field(default_factory=list, max_length=20)
+    remove: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("add", "remove")
+    @classmethod
+    def short(cls, names: list[str]) -> list[str]:
+        if any(len(n) > 50 for n in names):
+            raise ValueError("tags are at most 50 characters")
+        return names
+
+
+class TicketQuery(In):
+    status: list[StatusName] | None = None
+    priority: list[PriorityName] | None = None
+    channel: ChannelName | None = None
+    organization_id: int | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    tier_id: int | None = None
+    tag: str | None = None
+    q: str | None = Field(default=None, max_length=200)
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    order: Literal["-created_at", "created_at", "sla_due_at", "-updated_at"] = "-created_at"

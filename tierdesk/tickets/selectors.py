@@ -1,0 +1,133 @@
+"""Reads for tickets; every one starts from what the user may see."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from tierdesk.accounts.models import User
+from tierdesk.errors import NotFound
+from tierdesk.sla.models import SlaClock
+from tierdesk.tickets.models import Message, MessageKind, Ticket, TicketEvent
+from tierdesk.tiers.models import PRIORITY_WEIGHT
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    """Agents see every ticket; a customer only their own organization's."""
+    if user.is_agent:
+        return Ticket.objects.all()
+    contact = getattr(user, "contact", None)
+    if contact is None:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(organization_id=contact.organization_id)
+
+
+def ticket_for(user: User, ticket_id: int) -> Ticket:
+    """The ticket, or NotFound for a missing and a foreign ticket alike."""
+    ticket = (
+        tickets_visible_to(user)
+        .select_related("tier", "organization", "requester", "assignee", "group")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(f"No ticket #{ticket_id}.")
+    return ticket
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFilters:
+    status: list[str] | None = None
+    priority: list[str] | None = None
+    channel: str | None = None
+    organization_id: int | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    tier_id: int | None = None
+    tag: str | None = None
+    q: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    order: str = "-created_at"
+
+
+ORDERINGS = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "sla_due_at": (F("sla_due_at").asc(nulls_last=True), "id"),
+    "-updated_at": ("-updated_at", "-id"),
+}
+
+_priority_weight = Case(
+    *(When(priority=p, then=Value(w)) for p, w in PRIORITY_WEIGHT.items()),
+    output_field=IntegerField(),
+)
+
+
+def ticket_list(*, user: User, filters: TicketFilters) -> QuerySet[Ticket]:
+    qs = tickets_visible_to(user)
+    conditions = Q()
+    if filters.status:
+        conditions &= Q(status__in=filters.status)
+    if filters.priority:
+        conditions &= Q(priority__in=filters.priority)
+    if filters.channel:
+        conditions &= Q(channel=filters.channel)
+    if filters.organization_id:
+        conditions &= Q(organization_id=filters.organization_id)
+    if filters.assignee_id:
+        conditions &= Q(assignee_id=filters.assignee_id)
+    if filters.unassigned:
+        conditions &= Q(assignee=None)
+    if filters.tier_id:
+        conditions &= Q(tier_id=filters.tier_id)
+    if filters.tag:
+        conditions &= Q(tags__name=filters.tag)
+    if filters.q:
+        conditions &= Q(subject__icontains=filters.q)
+    if filters.created_after:
+        conditions &= Q(created_at__gte=filters.created_after)
+    if filters.created_before:
+        conditions &= Q(created_at__lt=filters.created_before)
+    return with_summary(qs.filter(conditions)).order_by(*ORDERINGS[filters.order])
+
+
+def with_summary(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """What a ticket row shows, fetched in a fixed number of queries however many rows."""
+    return qs.select_related(
+        "tier", "organization", "requester", "assignee", "group"
+    ).prefetch_related(
+        "tags",
+        Prefetch(
+            "clocks",
+            queryset=SlaClock.objects.select_related("calendar").order_by("metric", "cycle"),
+        ),
+    )
+
+
+def agent_queue(*, user: User, limit: int = 50) -> QuerySet[Ticket]:
+    """Open tickets closest to breach first; higher tiers and priorities break ties."""
+    return (
+        with_summary(tickets_visible_to(user).open())
+        .annotate(priority_weight=_priority_weight)
+        .order_by(
+            F("sla_due_at").asc(nulls_last=True),
+            "-tier__routing_priority",
+            "-priority_weight",
+            "created_at",
+        )[:limit]
+    )
+
+
+def conversation(*, user: User, ticket: Ticket) -> QuerySet[Message]:
+    """The messages the user may read: customers never see internal notes."""
+    qs = ticket.messages.select_related("author", "contact").prefetch_related("attachments")
+    if not user.is_agent:
+        qs = qs.filter(kind=MessageKind.PUBLIC)
+    return qs
+
+
+def history(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    if not user.is_agent:
+        return TicketEvent.objects.none()
+    return ticket.events.select_related("actor")

@@ -1,0 +1,587 @@
+"""Every change to a ticket: one atomic use case each, audited in the same transaction."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from tierdesk.accounts.models import AgentGroup, User
+from tierdesk.customers.models import Contact, InteractionKind
+from tierdesk.customers.services import record_interaction
+from tierdesk.errors import Conflict, Invalid, NotAllowed, TooLarge
+from tierdesk.sla import services as sla
+from tierdesk.tickets.models import (
+    STATUS_TRANSITIONS,
+    Attachment,
+    AuthorKind,
+    EventKind,
+    Message,
+    MessageKind,
+    Status,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+from tierdesk.tiers.models import Channel, Priority
+from tierdesk.tiers.selectors import allowed_channels
+
+
+def record_event(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    before: Any = None,
+    after: Any = None,
+    **data: Any,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket, kind=kind, actor=actor, at=at, before=before, after=after, data=data
+    )
+
+
+def _require_agent(actor: User | None, what: str) -> None:
+    # No actor means tierdesk itself (an escalation rule or an automation) made the change.
+    if actor is not None and not actor.is_agent:
+        raise NotAllowed(f"Only agents can {what}.")
+
+
+def _clean_text(value: str, *, field: str, max_chars: int) -> str:
+    value = value.strip()
+    if not value:
+        raise Invalid(f"The {field} cannot be empty.", fields={field: "required"})
+    if len(value) > max_chars:
+        raise Invalid(
+            f"The {field} is {len(value)} characters long; the limit is {max_chars}.",
+            fields={field: f"at most {max_chars} characters"},
+        )
+    return value
+
+
+def _choice(value: str, choices: type[Priority] | type[Status] | type[Channel], field: str) -> str:
+    if value not in choices.values:
+        raise Invalid(
+            f"Unknown {field} {value!r}; use one of {', '.join(choices.values)}.",
+            fields={field: "unknown value"},
+        )
+    return value
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("tier").get(pk=ticket.pk)
+
+
+def _claim_attachments(actor: User, ids: Sequence[int], message: Message) -> None:
+    if not ids:
+        return
+    claimed = Attachment.objects.filter(pk__in=ids, uploaded_by=actor, message=None).update(
+        message=message
+    )
+    if claimed != len(set(ids)):
+        raise Invalid(
+            "Some attachments are unknown, not yours, or already sent; upload them again.",
+            fields={"attachments": "unknown attachment ids"},
+        )
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    slugs = sorted({slugify(n)[:50] for n in names if slugify(n)})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=slugs)}
+    return [existing.get(s) or Tag.objects.create(name=s) for s in slugs]
+
+
+def upload_attachment(*, actor: User, upload: UploadedFile) -> Attachment:
+    limit = settings.TIERDESK_MAX_ATTACHMENT_BYTES
+    if upload.size is None or upload.size > limit:
+        raise TooLarge(
+            f"The file is {upload.size} bytes; attachments are limited to {limit} bytes.",
+            fields={"file": f"at most {limit} bytes"},
+        )
+    name = PurePath(upload.name or "attachment").name[:255] or "attachment"
+    with transaction.atomic():
+        attachment = Attachment(
+            uploaded_by=actor,
+            filename=name,
+            content_type=(upload.content_type or "application/octet-stream")[:120],
+            size=upload.size,
+            created_at=timezone.now(),
+        )
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+    return attachment
+
+
+def check_channel(*, requester: Contact, channel: str, at: datetime) -> None:
+    """Refuse a channel the requester's tier lacks; the attempt is kept on the timeline."""
+    tier = requester.organization.tier
+    allowed = allowed_channels(tier)
+    if channel in allowed:
+        return
+    with transaction.atomic():
+        record_interaction(
+            organization_id=requester.organization_id,
+            contact_id=requester.pk,
+            kind=InteractionKind.CHANNEL_REFUSED,
+            channel=channel,
+            summary=f"Contact by {channel} refused: not included in {tier.name}.",
+            at=at,
+        )
+    offered = " or ".join(Channel(c).label.lower() for c in allowed if c != Channel.API)
+    raise Conflict(
+        f"{tier.name} tier has no {Channel(channel).label.lower()}; "
+        f"please contact us by {offered}, or upgrade your plan.",
+        code="channel_not_in_tier",
+        fields={"channel": f"not included in {tier.name}"},
+    )
+
+
+def open_ticket(
+    *,
+    actor: User,
+    subject: str,
+    body: str,
+    channel: str,
+    requester: Contact | None = None,
+    priority: str = Priority.NORMAL,
+    tags: Iterable[str] = (),
+    attachments: Sequence[int] = (),
+    at: datetime | None = None,
+) -> Ticket:
+    now = at or timezone.now()
+    subject = _clean_text(subject, field="subject", max_chars=200)
+    body = _clean_text(body, field="body", max_chars=settings.TIERDESK_MAX_MESSAGE_CHARS)
+    _choice(channel, Channel, "channel")
+    _choice(priority, Priority, "priority")
+    if actor.is_agent:
+        if requester is None:
+            raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
+    else:
+        requester = getattr(actor, "contact", None)
+        if requester is None:
+            raise NotAllowed("This login is not linked to a customer contact.")
+    check_channel(requester=requester, channel=channel, at=now)
+    return _open_ticket(
+        actor=actor,
+        subject=subject,
+        body=body,
+        channel=channel,
+        requester=requester,
+        priority=priority,
+        tags=tags,
+        attachments=attachments,
+        at=now,
+    )
+
+
+@transaction.atomic
+def _open_ticket(
+    *,
+    actor: User,
+    subject: str,
+    body: str,
+    channel: str,
+    requester: Contact,
+    priority: str,
+    tags: Iterable[str],
+    attachments: Sequence[int],
+    at: datetime,
+    follow_up_of: Ticket | None = None,
+) -> Ticket:
+    by_agent = actor.is_agent
+    ticket = Ticket.objects.create(
+        subject=subject,
+        requester=requester,
+        organization_id=requester.organization_id,
+        tier_id=requester.organization.tier_id,
+        channel=channel,
+        priority=priority,
+        status=Status.OPEN if by_agent else Status.NEW,
+        opened_by_agent=by_agent,
+        follow_up_of=follow_up_of,
+        created_at=at,
+        updated_at=at,
+    )
+    tag_objs = _tags(tags)
+    if tag_objs:
+        ticket.tags.set(tag_objs)
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.PUBLIC,
+        author_kind=AuthorKind.AGENT if by_agent else AuthorKind.CUSTOMER,
+        author=actor,
+        contact=None if by_agent else requester,
+        body=body,
+        created_at=at,
+    )
+    _claim_attachments(actor, attachments, message)
+    record_event(
+        ticket=ticket,
+        kind=EventKind.CREATED,
+        actor=actor,
+        at=at,
+        after={
+            "subject": subject,
+            "status": ticket.status,
+            "priority": priority,
+            "channel": channel,
+            "tags": [t.name for t in tag_objs],
+        },
+        follow_up_of=follow_up_of.pk if follow_up_of else None,
+    )
+    record_interaction(
+        organization_id=requester.organization_id,
+        contact_id=requester.pk,
+        kind=InteractionKind.TICKET_OPENED,
+        channel=channel,
+        summary=f"#{ticket.pk} {subject}",
+        at=at,
+        ticket_id=ticket.pk,
+    )
+    sla.start_clocks(ticket=ticket, at=at)
+    return ticket
+
+
+def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime) -> None:
+    """Move to `status`, with its event and clock changes; the caller holds the lock."""
+    before = ticket.status
+    if status == before:
+        return
+    if status not in STATUS_TRANSITIONS[before]:
+        raise Conflict(
+            f"A {Status(before).label.lower()} ticket cannot become {Status(status).label.lower()}.",
+            code="bad_transition",
+            fields={"status": f"not allowed from {before}"},
+        )
+    ticket.status = status
+    if status == Status.SOLVED:
+        ticket.solved_at = at
+    if status == Status.CLOSED:
+        ticket.closed_at = at
+    if before == Status.SOLVED and status == Status.OPEN:
+        ticket.solved_at = None
+        record_event(ticket=ticket, kind=EventKind.REOPENED, actor=actor, at=at)
+    record_event(
+        ticket=ticket,
+        kind=EventKind.STATUS_CHANGED,
+        actor=actor,
+        at=at,
+        before=before,
+        after=status,
+    )
+    sla.on_status_change(ticket=ticket, before=before, after=status, at=at, actor=actor)
+
+
+def _save(ticket: Ticket, at: datetime, *fields: str) -> None:
+    ticket.updated_at = at
+    ticket.save(update_fields=[*fields, "updated_at"])
+
+
+@transaction.atomic
+def reply(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    attachments: Sequence[int] = (),
+    status: str | None = None,
+    at: datetime | None = None,
+) -> Message:
+    """A public message; from a customer it may reopen the ticket or start a follow-up."""
+    now = at or timezone.now()
+    body = _clean_text(body, field="body", max_chars=settings.TIERDESK_MAX_MESSAGE_CHARS)
+    ticket = _locked(ticket)
+    if actor.is_agent:
+        return _agent_reply(actor, ticket, body, attachments, status, now)
+    if status is not None:
+        raise NotAllowed("Customers cannot set a ticket's status; just write your reply.")
+    return _customer_reply(actor, ticket, body, attachments, now)
+
+
+def _agent_reply(
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    attachments: Sequence[int],
+    status: str | None,
+    at: datetime,
+) -> Message:
+    if ticket.status == Status.CLOSED:
+        raise Conflict("This ticket is closed; open a follow-up ticket instead.", code="closed")
+    target = _choice(status, Status, "status") if status else None
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.PUBLIC,
+        author_kind=AuthorKind.AGENT,
+        author=actor,
+        body=body,
+        created_at=at,
+    )
+    _claim_attachments(actor, attachments, message)
+    record_event(
+        ticket=ticket,
+        kind=EventKind.MESSAGE_ADDED,
+        actor=actor,
+        at=at,
+        message_id=message.pk,
+        author_kind=AuthorKind.AGENT,
+    )
+    sla.on_agent_reply(ticket=ticket, at=at, actor=actor)
+    if target is None and ticket.status == Status.NEW:
+        target = Status.OPEN
+    if target is not None:
+        _set_status(ticket, target, actor=actor, at=at)
+    _save(ticket, at, "status", "solved_at", "closed_at")
+    return message
+
+
+def _customer_reply(
+    actor: User, ticket: Ticket, body: str, attachments: Sequence[int], at: datetime
+) -> Message:
+    contact = getattr(actor, "contact", None)
+    if contact is None or contact.organization_id != ticket.organization_id:
+        raise NotAllowed("This login is not linked to the ticket's organization.")
+    if ticket.status == Status.CLOSED:
+        follow_up = _open_ticket(
+            actor=actor,
+            subject=f"Follow-up: {ticket.subject}"[:200],
+            body=body,
+            channel=ticket.channel,
+            requester=contact,
+            priority=ticket.priority,
+            tags=(),
+            attachments=attachments,
+            at=at,
+            follow_up_of=ticket,
+        )
+        record_event(
+            ticket=ticket,
+            kind=EventKind.FOLLOW_UP_CREATED,
+            actor=actor,
+            at=at,
+            follow_up_id=follow_up.pk,
+        )
+        return follow_up.messages.get()
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.PUBLIC,
+        author_kind=AuthorKind.CUSTOMER,
+        author=actor,
+        contact=contact,
+        body=body,
+        created_at=at,
+    )
+    _claim_attachments(actor, attachments, message)
+    record_event(
+        ticket=ticket,
+        kind=EventKind.MESSAGE_ADDED,
+        actor=actor,
+        at=at,
+        message_id=message.pk,
+        author_kind=AuthorKind.CUSTOMER,
+    )
+    if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
+        _set_status(ticket, Status.OPEN, actor=actor, at=at)
+    sla.on_customer_message(ticket=ticket, at=at, actor=actor)
+    record_interaction(
+        organization_id=ticket.organization_id,
+        contact_id=contact.pk,
+        kind=InteractionKind.MESSAGE,
+        channel=ticket.channel,
+        summary=f"Reply on #{ticket.pk} {ticket.subject}",
+        at=at,
+        ticket_id=ticket.pk,
+    )
+    _save(ticket, at, "status", "solved_at", "closed_at")
+    return message
+
+
+@transaction.atomic
+def add_note(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    attachments: Sequence[int] = (),
+    at: datetime | None = None,
+) -> Message:
+    """An internal note: agents only, never shown to customers, no SLA effect."""
+    _require_agent(actor, "add internal notes")
+    now = at or timezone.now()
+    body = _clean_text(body, field="body", max_chars=settings.TIERDESK_MAX_MESSAGE_CHARS)
+    ticket = _locked(ticket)
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.INTERNAL,
+        author_kind=AuthorKind.AGENT,
+        author=actor,
+        body=body,
+        created_at=now,
+    )
+    _claim_attachments(actor, attachments, message)
+    record_event(
+        ticket=ticket, kind=EventKind.NOTE_ADDED, actor=actor, at=now, message_id=message.pk
+    )
+    _save(ticket, now)
+    return message
+
+
+@transaction.atomic
+def change_status(
+    *, actor: User, ticket: Ticket, status: str, at: datetime | None = None
+) -> Ticket:
+    _require_agent(actor, "change a ticket's status")
+    now = at or timezone.now()
+    _choice(status, Status, "status")
+    ticket = _locked(ticket)
+    _set_status(ticket, status, actor=actor, at=now)
+    _save(ticket, now, "status", "solved_at", "closed_at")
+    return ticket
+
+
+@transaction.atomic
+def change_priority(
+    *, actor: User | None, ticket: Ticket, priority: str, at: datetime | None = None
+) -> Ticket:
+    _require_agent(actor, "change a ticket's priority")
+    now = at or timezone.now()
+    _choice(priority, Priority, "priority")
+    ticket = _locked(ticket)
+    before = ticket.priority
+    if before == priority:
+        return ticket
+    ticket.priority = priority
+    record_event(
+        ticket=ticket,
+        kind=EventKind.PRIORITY_CHANGED,
+        actor=actor,
+        at=now,
+        before=before,
+        after=priority,
+    )
+    sla.on_terms_change(ticket=ticket, at=now, actor=actor)
+    _save(ticket, now, "priority")
+    return ticket
+
+
+@transaction.atomic
+def assign(
+    *, actor: User, ticket: Ticket, assignee: User | None, at: datetime | None = None
+) -> Ticket:
+    _require_agent(actor, "assign tickets")
+    now = at or timezone.now()
+    ticket = _locked(ticket)
+    if assignee is not None:
+        if not assignee.is_agent or not assignee.is_active:
+            raise Invalid(
+                f"{assignee.username} is not an active agent.",
+                fields={"assignee_id": "not an agent"},
+            )
+        if assignee.seniority < ticket.tier.min_seniority:
+            raise Conflict(
+                f"{ticket.tier.name} tickets need a more senior agent than {assignee.username}.",
+                code="seniority",
+                fields={"assignee_id": "not senior enough for this tier"},
+            )
+    before = ticket.assignee_id
+    if before == (assignee.pk if assignee else None):
+        return ticket
+    ticket.assignee = assignee
+    record_event(
+        ticket=ticket,
+        kind=EventKind.ASSIGNEE_CHANGED,
+        actor=actor,
+        at=now,
+        before=before,
+        after=assignee.pk if assignee else None,
+    )
+    _save(ticket, now, "assignee")
+    return ticket
+
+
+@transaction.atomic
+def set_group(
+    *, actor: User | None, ticket: Ticket, group_id: int | None, at: datetime | None = None
+) -> Ticket:
+    _require_agent(actor, "move tickets between groups")
+    now = at or timezone.now()
+    ticket = _locked(ticket)
+    if ticket.group_id == group_id:
+        return ticket
+    record_event(
+        ticket=ticket,
+        kind=EventKind.GROUP_CHANGED,
+        actor=actor,
+        at=now,
+        before=ticket.group_id,
+        after=group_id,
+    )
+    ticket.group_id = group_id
+    _save(ticket, now, "group")
+    return ticket
+
+
+@transaction.atomic
+def change_tags(
+    *,
+    actor: User,
+    ticket: Ticket,
+    add: Iterable[str] = (),
+    remove: Iterable[str] = (),
+    at: datetime | None = None,
+) -> Ticket:
+    _require_agent(actor, "tag tickets")
+    now = at or timezone.now()
+    ticket = _locked(ticket)
+    before = sorted(ticket.tags.values_list("name", flat=True))
+    if add:
+        ticket.tags.add(*_tags(add))
+    drop = {slugify(n) for n in remove}
+    if drop:
+        ticket.tags.remove(*Tag.objects.filter(name__in=drop))
+    after = sorted(ticket.tags.values_list("name", flat=True))
+    if after != before:
+        record_event(
+            ticket=ticket,
+            kind=EventKind.TAGS_CHANGED,
+            actor=actor,
+            at=now,
+            before=before,
+            after=after,
+        )
+        _save(ticket, now)
+    return ticket
+
+
+@transaction.atomic
+def update_ticket(
+    *, actor: User, ticket: Ticket, changes: dict[str, Any], at: datetime | None = None
+) -> Ticket:
+    """Several field changes as one use case: all of them land or none does."""
+    _require_agent(actor, "change tickets")
+    now = at or timezone.now()
+    if changes.get("priority"):
+        ticket = change_priority(actor=actor, ticket=ticket, priority=changes["priority"], at=now)
+    if "assignee_id" in changes:
+        assignee = None
+        if changes["assignee_id"]:
+            assignee = User.objects.filter(pk=changes["assignee_id"]).first()
+            if assignee is None:
+                raise Invalid(
+                    f"No user {changes['assignee_id']}.", fields={"assignee_id": "unknown user"}
+                )
+        ticket = assign(actor=actor, ticket=ticket, assignee=assignee, at=now)
+    if "group_id" in changes:
+        group_id = changes["group_id"] or None
+        if group_id and not AgentGroup.objects.filter(pk=group_id).exists():
+            raise Invalid(f"No group {group_id}.", fields={"group_id": "unknown group"})
+        ticket = set_group(actor=actor, ticket=ticket, group_id=group_id, at=now)
+    if changes.get("status"):
+        ticket = change_status(actor=actor, ticket=ticket, status=changes["status"], at=now)
+    return ticket

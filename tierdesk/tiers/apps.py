@@ -1,0 +1,8 @@
+"""App config for tierdesk.tiers."""
+
+from django.apps import AppConfig
+
+
+class TiersConfig(AppConfig):
+    name = "tierdesk.tiers"
+    label = "tiers"

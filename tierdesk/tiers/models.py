@@ -1,0 +1,158 @@
+"""Tiers as data: channels and their hours, SLA targets per priority and metric, business calendars."""
+
+from django.db import models
+
+from tierdesk.accounts.models import Seniority
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    WEB = "web", "Web form and portal"
+    CHAT = "chat", "Live chat"
+    PHONE = "phone", "Phone"
+    API = "api", "API"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+# Higher sorts first in queues; kept beside the choices so that order is data, not code.
+PRIORITY_WEIGHT = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+
+class Metric(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "First response"
+    NEXT_RESPONSE = "next_response", "Next response"
+    PERIODIC_UPDATE = "periodic_update", "Periodic update"
+    RESOLUTION = "resolution", "Resolution"
+
+
+class ProactiveCare(models.TextChoices):
+    NONE = "none", "None"
+    LIMITED = "limited", "Limited"
+    PROACTIVE = "proactive", "Proactive"
+    PERSONALIZED = "personalized", "Highly personalized"
+
+
+def default_pausing_statuses() -> dict[str, list[str]]:
+    waiting = ["pending", "on_hold"]
+    return {
+        Metric.FIRST_RESPONSE: [],
+        Metric.NEXT_RESPONSE: waiting,
+        Metric.PERIODIC_UPDATE: waiting,
+        Metric.RESOLUTION: waiting,
+    }
+
+
+class BusinessCalendar(models.Model):
+    """Opening hours in one time zone; holidays from the `holidays` package plus custom days."""
+
+    name = models.CharField(max_length=80, unique=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    always_open = models.BooleanField(default=False)
+    holiday_country = models.CharField(max_length=8, blank=True)
+    holiday_subdivision = models.CharField(max_length=16, blank=True)
+    # Bumped by every edit, so that the compiled calendar cached per process is refreshed.
+    revision = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WeeklyHours(models.Model):
+    """One open interval on a weekday; end <= start runs past midnight into the next day."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField()  # 0 = Monday
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="weekday_0_to_6"),
+        ]
+
+
+class CalendarDay(models.Model):
+    """A custom day: closed when start and end are empty, else open in [start, end)."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    start = models.TimeField(null=True, blank=True)
+    end = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["day", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__isnull=True, end__isnull=True)
+                | models.Q(start__isnull=False, end__isnull=False),
+                name="calendar_day_both_or_neither",
+            ),
+        ]
+
+
+class Tier(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    rank = models.PositiveSmallIntegerField(unique=True)  # 1 = entry tier
+    routing_priority = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True)
+    support_scope = models.CharField(max_length=120, blank=True)
+    proactive_care = models.CharField(
+        max_length=16, choices=ProactiveCare.choices, default=ProactiveCare.NONE
+    )
+    account_manager_required = models.BooleanField(default=False)
+    min_seniority = models.PositiveSmallIntegerField(
+        choices=Seniority.choices, default=Seniority.JUNIOR
+    )
+    phone_answer_target_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # metric -> the ticket statuses during which that metric's clock stops counting.
+    pausing_statuses = models.JSONField(default=default_pausing_statuses)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChannelCoverage(models.Model):
+    """A channel the tier includes and the calendar it is staffed on; no row, no channel."""
+
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="coverage")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "channel"], name="one_coverage_per_channel")
+        ]
+
+
+class SlaTarget(models.Model):
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="targets")
+    priority = models.CharField(max_length=16, choices=Priority.choices)
+    metric = models.CharField(max_length=24, choices=Metric.choices)
+    target_seconds = models.PositiveIntegerField()
+    business_time = models.BooleanField(default=True)
+    warn_percent = models.PositiveSmallIntegerField(default=75)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tier", "priority", "metric"], name="one_target_per_tier_priority_metric"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_seconds__gt=0), name="target_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(warn_percent__gt=0, warn_percent__lt=100),
+                name="warn_percent_between_0_and_100",
+            ),
+        ]

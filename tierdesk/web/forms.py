@@ -1,0 +1,25 @@
+"""Forms of the web UI; they validate at the edge and hand clean values to the services."""
+
+from django import forms
+
+from tierdesk.tickets.models import MessageKind, Status
+from tierdesk.tiers.models import Channel, Priority
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=65_536)
+    kind = forms.ChoiceField(choices=MessageKind.choices, initial=MessageKind.PUBLIC)
+    status = forms.ChoiceField(choices=[("", "Keep status"), *Status.choices], required=False)
+
+
+class UpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    priority = forms.ChoiceField(choices=Priority.choices)
+
+
+class NewTicketForm(forms.Form):
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=65_536)
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.WEB)
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    requester_email = forms.EmailField(required=False, help_text="Agents: who is this for?")

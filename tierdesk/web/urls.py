@@ -1,0 +1,18 @@
+"""Web UI routes."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tierdesk.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tickets/new/", views.new_ticket, name="new_ticket"),
+    path("tickets/<int:ticket_id>/", views.ticket_page, name="ticket"),
+    path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
+    path("tickets/<int:ticket_id>/update/", views.update, name="update"),
+]

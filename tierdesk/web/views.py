@@ -1,0 +1,126 @@
+"""Server-rendered pages: the agent queue, a ticket's conversation, the reply form (htmx)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tierdesk.customers.models import Contact
+from tierdesk.errors import TierdeskError
+from tierdesk.sla.services import clock_view
+from tierdesk.tickets import selectors, services
+from tierdesk.tickets.models import MessageKind
+from tierdesk.tickets.selectors import TicketFilters
+from tierdesk.web.forms import NewTicketForm, ReplyForm, UpdateForm
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_agent:
+        tickets = selectors.agent_queue(user=user, limit=100)
+    else:
+        tickets = selectors.ticket_list(user=user, filters=TicketFilters())[:100]
+    now = timezone.now()
+    rows = [
+        (t, [clock_view(c, now) for c in t.clocks.all() if c.stopped_at is None]) for t in tickets
+    ]
+    return render(request, "web/queue.html", {"rows": rows, "now": now})
+
+
+def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None = None) -> dict:
+    ticket = selectors.ticket_for(request.user, ticket_id)
+    now = timezone.now()
+    return {
+        "ticket": ticket,
+        "conversation": selectors.conversation(user=request.user, ticket=ticket),
+        "clocks": [clock_view(c, now) for c in ticket.clocks.all()],
+        "form": form or ReplyForm(),
+        "update_form": UpdateForm(initial={"status": ticket.status, "priority": ticket.priority}),
+        "tags": sorted(t.name for t in ticket.tags.all()),
+    }
+
+
+@login_required
+def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    try:
+        context = _ticket_context(request, ticket_id)
+    except TierdeskError as error:
+        return render(request, "web/error.html", {"error": error}, status=error.status)
+    return render(request, "web/ticket.html", context)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    form = ReplyForm(request.POST)
+    error = None
+    try:
+        ticket = selectors.ticket_for(request.user, ticket_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["kind"] == MessageKind.INTERNAL:
+                services.add_note(actor=request.user, ticket=ticket, body=data["body"])
+            else:
+                services.reply(
+                    actor=request.user,
+                    ticket=ticket,
+                    body=data["body"],
+                    status=data["status"] or None,
+                )
+            form = ReplyForm()
+        context = _ticket_context(request, ticket_id, form)
+    except TierdeskError as exc:
+        if exc.status == 404:
+            return render(request, "web/error.html", {"error": exc}, status=404)
+        error = exc
+        context = _ticket_context(request, ticket_id, form)
+    context["error"] = error
+    template = "web/_conversation.html" if request.htmx else "web/ticket.html"
+    return render(request, template, context, status=error.status if error else 200)
+
+
+@login_required
+@require_POST
+def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    form = UpdateForm(request.POST)
+    try:
+        ticket = selectors.ticket_for(request.user, ticket_id)
+        if form.is_valid():
+            services.update_ticket(actor=request.user, ticket=ticket, changes=form.cleaned_data)
+            messages.success(request, "Ticket updated.")
+        else:
+            messages.error(request, "Choose a valid status and priority.")
+    except TierdeskError as exc:
+        if exc.status == 404:
+            return render(request, "web/error.html", {"error": exc}, status=404)
+        messages.error(request, exc.message)
+    return redirect("web:ticket", ticket_id=ticket_id)
+
+
+@login_required
+def new_ticket(request: HttpRequest) -> HttpResponse:
+    form = NewTicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        requester = None
+        if request.user.is_agent:
+            requester = Contact.objects.filter(email=data["requester_email"].lower()).first()
+            if requester is None:
+                form.add_error("requester_email", "No contact with this email.")
+        if not form.errors:
+            try:
+                ticket = services.open_ticket(
+                    actor=request.user,
+                    subject=data["subject"],
+                    body=data["body"],
+                    channel=data["channel"],
+                    priority=data["priority"],
+                    requester=requester,
+                )
+                return redirect("web:ticket", ticket_id=ticket.pk)
+            except TierdeskError as exc:
+                form.add_error(None, exc.message)
+    return render(request, "web/new_ticket.html", {"form": form})
