@@ -85,7 +85,7 @@ def day_shifts(draw: st.DrawFn) -> tuple[Shift, ...]:
 
 @st.composite
 def instants(draw: st.DrawFn, tz: ZoneInfo | None = None, step: int = MINUTE) -> int:
-    """An epoch second on a ``step`` boundary: anywhere 1995-2035, or within days of a DST change."""
+    """An epoch second on a ``step`` boundary: any in 1995-2035, or days from a DST change."""
     changes = dst_changes(tz) if tz is not None else ()
     if changes and draw(st.booleans()):
         base = draw(st.sampled_from(changes)) + draw(st.integers(-3 * DAY, 3 * DAY))

@@ -132,7 +132,9 @@ def test_add_is_additive_across_any_split(case: tuple[Calendar, int], a: int, b:
 
 @CHEAP_SETTINGS
 @given(case=zone_calendar_instant(step=1), seconds=st.integers(1, 30 * DAY))
-def test_the_last_second_before_a_due_time_is_open(case: tuple[Calendar, int], seconds: int) -> None:
+def test_the_last_second_before_a_due_time_is_open(
+    case: tuple[Calendar, int], seconds: int
+) -> None:
     calendar, start = case
     assume(has_weekly_hours(calendar))
     due = add_business_seconds_epoch(start, seconds, calendar)

@@ -202,7 +202,7 @@ def _cancel(clock: SlaClock, at: datetime, actor: User | None, reason: str) -> N
 
 def _live(ticket: Ticket, *metrics: str) -> list[SlaClock]:
     qs = (
-        SlaClock.objects.select_for_update()
+        SlaClock.objects.select_for_update(of=("self",))
         .select_related("calendar")
         .filter(ticket=ticket, state__in=LIVE_STATES, stopped_at=None)
     )

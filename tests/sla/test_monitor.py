@@ -1,0 +1,110 @@
+"""Breach monitoring: each warning and breach recorded once, by one of many workers, crash or not."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from tests.conftest import T0
+from tierdesk.sla import monitor
+from tierdesk.sla.models import (
+    AlertKind,
+    ClockState,
+    EscalationAction,
+    EscalationRule,
+    Notification,
+    SlaAlert,
+    SlaClock,
+)
+from tierdesk.tickets import services as tickets
+from tierdesk.tickets.models import EventKind, Ticket
+
+
+def test_sweep_records_warning_then_breach_once_each(ticket):
+    fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert fr.warn_at == T0 + timedelta(minutes=45)
+    assert monitor.sweep(now=T0 + timedelta(minutes=50)) == {"warnings": 1, "breaches": 0}
+    assert monitor.sweep(now=T0 + timedelta(minutes=50)) == {"warnings": 0, "breaches": 0}
+    assert monitor.sweep(now=T0 + timedelta(hours=2)) == {"warnings": 0, "breaches": 1}
+    assert monitor.sweep(now=T0 + timedelta(hours=3)) == {"warnings": 0, "breaches": 0}
+    fr.refresh_from_db()
+    assert fr.state == ClockState.BREACHED and fr.breached_at == fr.due_at
+    assert ticket.events.filter(kind=EventKind.SLA_WARNING).count() == 1
+    assert ticket.events.filter(kind=EventKind.SLA_BREACHED).count() == 1
+
+
+def test_breached_clock_answered_later_stays_breached(alice, ticket):
+    monitor.sweep(now=T0 + timedelta(hours=2))
+    tickets.reply(actor=alice, ticket=ticket, body="Sorry", at=T0 + timedelta(hours=2))
+    fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert fr.state == ClockState.BREACHED and fr.stopped_at is not None
+    assert SlaAlert.objects.filter(clock=fr, kind=AlertKind.BREACH).count() == 1
+
+
+def test_escalation_rules_notify_and_raise_priority(alice, ticket, tiers):
+    premium = tiers["Premium"]
+    EscalationRule.objects.create(tier=premium, on=AlertKind.WARNING,
+                                  action=EscalationAction.NOTIFY_ASSIGNEE)
+    EscalationRule.objects.create(tier=premium, on=AlertKind.BREACH, metric="first_response",
+                                  action=EscalationAction.RAISE_PRIORITY)
+    tickets.assign(actor=alice, ticket=ticket, assignee=alice, at=T0)
+    monitor.sweep(now=T0 + timedelta(minutes=50))
+    assert Notification.objects.filter(user=alice, ticket=ticket).count() == 1
+    monitor.sweep(now=T0 + timedelta(hours=2))
+    assert Ticket.objects.get(pk=ticket.pk).priority == "high"
+    actions = list(ticket.events.filter(kind=EventKind.ESCALATED).values_list("data__action",
+                                                                             flat=True))
+    assert actions == ["notify_assignee", "raise_priority"]
+
+
+def test_a_crash_mid_sweep_loses_nothing_and_the_rerun_records_it(ticket, monkeypatch):
+    calls = {"n": 0}
+    real = monitor.escalate
+
+    def crash_once(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(monitor, "escalate", crash_once)
+    with pytest.raises(RuntimeError):
+        monitor.sweep(now=T0 + timedelta(hours=2))
+    fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert fr.warned_at is None and fr.state == ClockState.RUNNING
+    assert monitor.sweep(now=T0 + timedelta(hours=2)) == {"warnings": 1, "breaches": 1}
+    assert SlaAlert.objects.filter(clock=fr).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_record_each_breach_once(carol):
+    opened = [
+        tickets.open_ticket(actor=carol, subject=f"T{i}", body="x", channel="email", at=T0)
+        for i in range(20)
+    ]
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(monitor.sweep(now=T0 + timedelta(days=10)))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 2
+    # Both clocks of 20 tickets warn and breach: 40 of each, split between the workers.
+    assert sum(r["warnings"] for r in results) == 40
+    assert sum(r["breaches"] for r in results) == 40
+    assert SlaAlert.objects.filter(kind=AlertKind.BREACH).count() == 40
+    for t in opened:
+        assert t.events.filter(kind=EventKind.SLA_BREACHED).count() == 2
