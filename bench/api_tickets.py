@@ -47,7 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python"
 TIERDESK = VENV_BIN / "tierdesk"
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+# TIERDESK_BENCH_PG_SERVER overrides the server (no database name), e.g. to test a skip.
+PG_SERVER = os.environ.get("TIERDESK_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 PG_ADMIN_DB = "test"
 CONCURRENCY = 8
 ROUNDS = 3
@@ -603,8 +604,9 @@ def print_report(results: list[DbResult], n: int, quick: bool) -> None:
             if r is not None and r.errors:
                 print(f"\n{db.name} {op}: {r.errors} errors ({r.server_errors} 5xx); first: "
                       f"{r.first_error.strip()}")
-        if (db.failed or any(r.server_errors for r in db.ops.values())) and db.server_log_tail:
-            print(f"--- {db.name} server log (tail) ---\n{db.server_log_tail}\n---")
+        if db.server_log_tail:
+            # log_level is "warning": anything here is a warning, an error or a traceback.
+            print(f"--- {db.name} server log (last lines) ---\n{db.server_log_tail}\n---")
     print()
 
     by_name = {db.name: db for db in results}

@@ -4,10 +4,12 @@ alice: senior agent · eve: junior agent · dave: admin · carol: customer at Ac
 bob: customer at Globex (Basic), the outsider every endpoint test tries.
 """
 
+import importlib
 import json
 from datetime import UTC, datetime
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from tierdesk.accounts.models import Role, Seniority
@@ -21,20 +23,36 @@ T0 = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def tiers(db):
+def tiers(django_db_blocker, request):
+    """The seeded default tiers; a transactional test's flush removes them, so reinstall."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        request.getfixturevalue("db")
+    if not Tier.objects.exists():
+        seed = importlib.import_module("tierdesk.tiers.migrations.0002_default_tiers")
+        seed.install(django_apps, None)
     return {t.name: t for t in Tier.objects.all()}
 
 
 @pytest.fixture
 def alice(db):
-    return create_user(username="alice", email="alice@desk.example", password="pw-alice-123",
-                       role=Role.AGENT, seniority=Seniority.SENIOR)
+    return create_user(
+        username="alice",
+        email="alice@desk.example",
+        password="pw-alice-123",
+        role=Role.AGENT,
+        seniority=Seniority.SENIOR,
+    )
 
 
 @pytest.fixture
 def eve(db):
-    return create_user(username="eve", email="eve@desk.example", password=None,
-                       role=Role.AGENT, seniority=Seniority.JUNIOR)
+    return create_user(
+        username="eve",
+        email="eve@desk.example",
+        password=None,
+        role=Role.AGENT,
+        seniority=Seniority.JUNIOR,
+    )
 
 
 @pytest.fixture
@@ -54,26 +72,31 @@ def globex(tiers):
 
 @pytest.fixture
 def carol(acme):
-    user = create_user(username="carol", email="carol@acme.example", password="pw-carol-123",
-                       role=Role.CUSTOMER)
-    create_contact(actor=None, organization=acme, name="Carol", email="carol@acme.example",
-                   user=user, at=T0)
+    user = create_user(
+        username="carol", email="carol@acme.example", password="pw-carol-123", role=Role.CUSTOMER
+    )
+    create_contact(
+        actor=None, organization=acme, name="Carol", email="carol@acme.example", user=user, at=T0
+    )
     return user
 
 
 @pytest.fixture
 def bob(globex):
-    user = create_user(username="bob", email="bob@globex.example", password=None,
-                       role=Role.CUSTOMER)
-    create_contact(actor=None, organization=globex, name="Bob", email="bob@globex.example",
-                   user=user, at=T0)
+    user = create_user(
+        username="bob", email="bob@globex.example", password=None, role=Role.CUSTOMER
+    )
+    create_contact(
+        actor=None, organization=globex, name="Bob", email="bob@globex.example", user=user, at=T0
+    )
     return user
 
 
 @pytest.fixture
 def ticket(carol):
-    return tickets.open_ticket(actor=carol, subject="Printer on fire", body="Help!",
-                               channel="email", at=T0)
+    return tickets.open_ticket(
+        actor=carol, subject="Printer on fire", body="Help!", channel="email", at=T0
+    )
 
 
 class Api:

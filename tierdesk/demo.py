@@ -1,4 +1,4 @@
-"""Realistic demo data through the service layer: every tier, agents in groups, 90 days of tickets."""
+"""Realistic demo data through the services: every tier, agents in groups, 90 days of tickets."""
 
 import random
 import secrets
@@ -115,7 +115,7 @@ PRIORITY_WEIGHTS = {Priority.LOW: 2, Priority.NORMAL: 6, Priority.HIGH: 2, Prior
 def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
     if Organization.objects.exists():
         return "Demo data is present already; nothing loaded."
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     now = timezone.now().replace(microsecond=0)
     logins = _people()
     orgs = _organizations(rng, now - timedelta(days=120))

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import T0
+from tierdesk.accounts.models import User
+from tierdesk.customers.models import Organization
 from tierdesk.sla.models import ClockState, SlaAlert, SlaClock
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import EventKind, Status, Ticket
-from tierdesk.accounts.models import User
-from tierdesk.customers.models import Organization
 from tierdesk.tiers.models import Tier
 
 
@@ -48,8 +48,9 @@ def test_internal_note_does_not_satisfy_first_response(alice, ticket):
 def test_target_ending_at_closing_is_due_at_closing(carol):
     # Premium closes at 20:00; a high-priority first response (30 min) opened at 19:30.
     start = T0.replace(hour=19, minute=30)
-    t = tickets.open_ticket(actor=carol, subject="Late", body="x", channel="email",
-                            priority="high", at=start)
+    t = tickets.open_ticket(
+        actor=carol, subject="Late", body="x", channel="email", priority="high", at=start
+    )
     assert clock(t, "first_response").due_at == start.replace(hour=20, minute=0)
 
 
@@ -57,12 +58,21 @@ def test_target_runs_over_night_into_the_next_opening(carol):
     start = T0.replace(hour=19, minute=40)
     t = tickets.open_ticket(actor=carol, subject="Late", body="x", channel="email", at=start)
     # 20 minutes today, 40 tomorrow from 08:00.
-    assert clock(t, "first_response").due_at == (start + timedelta(days=1)).replace(hour=8, minute=40)
+    assert clock(t, "first_response").due_at == (start + timedelta(days=1)).replace(
+        hour=8, minute=40
+    )
 
 
-def test_pending_pauses_resolution_and_customer_reply_resumes_with_next_response(alice, carol, ticket):
-    tickets.reply(actor=alice, ticket=ticket, body="Send logs?", status=Status.PENDING,
-                  at=T0 + timedelta(minutes=30))
+def test_pending_pauses_resolution_and_customer_reply_resumes_with_next_response(
+    alice, carol, ticket
+):
+    tickets.reply(
+        actor=alice,
+        ticket=ticket,
+        body="Send logs?",
+        status=Status.PENDING,
+        at=T0 + timedelta(minutes=30),
+    )
     res = clock(ticket, "resolution")
     assert res.state == ClockState.PAUSED and res.due_at is None
     assert res.elapsed_seconds == 1800
@@ -82,13 +92,19 @@ def _premium_add(start, seconds):
     from tierdesk.tiers.calendars import domain_calendar
     from tierdesk.tiers.models import BusinessCalendar
 
-    return add_business_seconds(start, seconds, domain_calendar(
-        BusinessCalendar.objects.get(name="Extended hours")))
+    return add_business_seconds(
+        start, seconds, domain_calendar(BusinessCalendar.objects.get(name="Extended hours"))
+    )
 
 
 def test_solve_then_customer_reply_reopens_with_a_new_resolution_cycle(alice, carol, ticket):
-    tickets.reply(actor=alice, ticket=ticket, body="Fixed", status=Status.SOLVED,
-                  at=T0 + timedelta(minutes=10))
+    tickets.reply(
+        actor=alice,
+        ticket=ticket,
+        body="Fixed",
+        status=Status.SOLVED,
+        at=T0 + timedelta(minutes=10),
+    )
     assert clock(ticket, "resolution", 1).state == ClockState.ACHIEVED
     tickets.reply(actor=carol, ticket=ticket, body="Broken again", at=T0 + timedelta(hours=2))
     assert Ticket.objects.get(pk=ticket.pk).status == Status.OPEN
@@ -101,8 +117,9 @@ def test_solve_then_customer_reply_reopens_with_a_new_resolution_cycle(alice, ca
 def test_message_on_a_closed_ticket_starts_a_linked_follow_up(alice, carol, ticket):
     tickets.change_status(actor=alice, ticket=ticket, status=Status.SOLVED, at=T0)
     tickets.change_status(actor=alice, ticket=ticket, status=Status.CLOSED, at=T0)
-    message = tickets.reply(actor=carol, ticket=ticket, body="One more thing",
-                            at=T0 + timedelta(days=1))
+    message = tickets.reply(
+        actor=carol, ticket=ticket, body="One more thing", at=T0 + timedelta(days=1)
+    )
     follow_up = message.ticket
     assert follow_up.pk != ticket.pk
     assert follow_up.follow_up_of_id == ticket.pk
@@ -111,8 +128,9 @@ def test_message_on_a_closed_ticket_starts_a_linked_follow_up(alice, carol, tick
 
 
 def test_priority_change_recomputes_from_elapsed_business_time(alice, ticket):
-    tickets.change_priority(actor=alice, ticket=ticket, priority="urgent",
-                            at=T0 + timedelta(minutes=10))
+    tickets.change_priority(
+        actor=alice, ticket=ticket, priority="urgent", at=T0 + timedelta(minutes=10)
+    )
     fr = clock(ticket, "first_response")
     # urgent: 15 minutes; 10 already elapsed, so 5 are left.
     assert fr.target_seconds == 900
@@ -131,8 +149,14 @@ def test_move_to_a_shorter_target_breaches_at_once(alice, ticket):
 
 def test_agent_opened_ticket_has_no_first_response_clock(alice, carol):
     contact = carol.contact
-    t = tickets.open_ticket(actor=alice, subject="Called in", body="Logged a call",
-                            channel="email", requester=contact, at=T0)
+    t = tickets.open_ticket(
+        actor=alice,
+        subject="Called in",
+        body="Logged a call",
+        channel="email",
+        requester=contact,
+        at=T0,
+    )
     assert not SlaClock.objects.filter(ticket=t, metric="first_response").exists()
     assert clock(t, "resolution").state == ClockState.RUNNING
 

@@ -44,17 +44,23 @@ def test_breached_clock_answered_later_stays_breached(alice, ticket):
 
 def test_escalation_rules_notify_and_raise_priority(alice, ticket, tiers):
     premium = tiers["Premium"]
-    EscalationRule.objects.create(tier=premium, on=AlertKind.WARNING,
-                                  action=EscalationAction.NOTIFY_ASSIGNEE)
-    EscalationRule.objects.create(tier=premium, on=AlertKind.BREACH, metric="first_response",
-                                  action=EscalationAction.RAISE_PRIORITY)
+    EscalationRule.objects.create(
+        tier=premium, on=AlertKind.WARNING, action=EscalationAction.NOTIFY_ASSIGNEE
+    )
+    EscalationRule.objects.create(
+        tier=premium,
+        on=AlertKind.BREACH,
+        metric="first_response",
+        action=EscalationAction.RAISE_PRIORITY,
+    )
     tickets.assign(actor=alice, ticket=ticket, assignee=alice, at=T0)
     monitor.sweep(now=T0 + timedelta(minutes=50))
     assert Notification.objects.filter(user=alice, ticket=ticket).count() == 1
     monitor.sweep(now=T0 + timedelta(hours=2))
     assert Ticket.objects.get(pk=ticket.pk).priority == "high"
-    actions = list(ticket.events.filter(kind=EventKind.ESCALATED).values_list("data__action",
-                                                                             flat=True))
+    actions = list(
+        ticket.events.filter(kind=EventKind.ESCALATED).values_list("data__action", flat=True)
+    )
     assert actions == ["notify_assignee", "raise_priority"]
 
 

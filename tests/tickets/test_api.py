@@ -8,8 +8,10 @@ from tierdesk.tickets.models import EventKind, Message, Ticket, TicketEvent
 
 
 def test_customer_opens_a_ticket_and_sees_it_with_its_clocks(api, carol):
-    response = api(carol).post("/tickets", {"subject": "Cannot log in", "body": "It says no.",
-                                            "channel": "email", "priority": "high"})
+    response = api(carol).post(
+        "/tickets",
+        {"subject": "Cannot log in", "body": "It says no.", "channel": "email", "priority": "high"},
+    )
     assert response.status_code == 201, response.body
     body = response.body
     assert body["status"] == "new"
@@ -23,8 +25,15 @@ def test_customer_opens_a_ticket_and_sees_it_with_its_clocks(api, carol):
 def test_agent_lists_with_filters_and_pagination(api, alice, carol):
     client = api(carol)
     for i in range(5):
-        client.post("/tickets", {"subject": f"Issue {i}", "body": "x", "channel": "email",
-                                 "priority": "urgent" if i % 2 else "low"})
+        client.post(
+            "/tickets",
+            {
+                "subject": f"Issue {i}",
+                "body": "x",
+                "channel": "email",
+                "priority": "urgent" if i % 2 else "low",
+            },
+        )
     page = api(alice).get("/tickets", priority="urgent", limit=1, offset=1)
     assert page.status_code == 200
     assert page.body["count"] == 2
@@ -58,8 +67,14 @@ def test_agent_reply_note_and_patch(api, alice, ticket):
     tagged = agent.post(f"/tickets/{ticket.pk}/tags", {"add": ["Fire", "hardware"]})
     assert tagged.body["tags"] == ["fire", "hardware"]
     kinds = list(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
-    for kind in (EventKind.MESSAGE_ADDED, EventKind.NOTE_ADDED, EventKind.PRIORITY_CHANGED,
-                 EventKind.ASSIGNEE_CHANGED, EventKind.TAGS_CHANGED, EventKind.STATUS_CHANGED):
+    for kind in (
+        EventKind.MESSAGE_ADDED,
+        EventKind.NOTE_ADDED,
+        EventKind.PRIORITY_CHANGED,
+        EventKind.ASSIGNEE_CHANGED,
+        EventKind.TAGS_CHANGED,
+        EventKind.STATUS_CHANGED,
+    ):
         assert kind in kinds
 
 
@@ -90,8 +105,11 @@ def test_customer_cannot_change_status_or_write_notes(api, carol, ticket):
 def test_unknown_ticket_is_404_with_message(api, alice):
     response = api(alice).get("/tickets/999999")
     assert response.status_code == 404
-    assert response.body["error"] == {"code": "not_found", "message": "No ticket #999999.",
-                                      "fields": {}}
+    assert response.body["error"] == {
+        "code": "not_found",
+        "message": "No ticket #999999.",
+        "fields": {},
+    }
 
 
 def test_malformed_json_is_422_and_writes_nothing(api, carol):
@@ -102,8 +120,9 @@ def test_malformed_json_is_422_and_writes_nothing(api, carol):
 
 
 def test_unknown_wrong_typed_and_invalid_enum_fields_are_named(api, carol):
-    response = api(carol).post("/tickets", {"subject": "x", "body": "y", "channel": "fax",
-                                            "priority": 3, "colour": "red"})
+    response = api(carol).post(
+        "/tickets", {"subject": "x", "body": "y", "channel": "fax", "priority": 3, "colour": "red"}
+    )
     assert response.status_code == 422
     fields = response.body["error"]["fields"]
     assert set(fields) == {"channel", "priority", "colour"}
@@ -124,7 +143,10 @@ def test_channel_outside_the_tier_is_refused_politely_and_recorded(api, bob):
         "or upgrade your plan."
     )
     assert Ticket.objects.count() == 0
-    assert Interaction.objects.filter(kind=InteractionKind.CHANNEL_REFUSED, channel="chat").count() == 1
+    assert (
+        Interaction.objects.filter(kind=InteractionKind.CHANNEL_REFUSED, channel="chat").count()
+        == 1
+    )
 
 
 def test_reply_naming_a_foreign_attachment_writes_nothing(api, alice, carol, ticket):
@@ -132,8 +154,9 @@ def test_reply_naming_a_foreign_attachment_writes_nothing(api, alice, carol, tic
         "/api/v1/tickets/uploads", {"file": SimpleUploadedFile("log.txt", b"boom")}
     )
     assert upload.status_code == 201, upload.content
-    response = api(carol).post(f"/tickets/{ticket.pk}/reply",
-                               {"body": "see file", "attachments": [upload.json()["id"]]})
+    response = api(carol).post(
+        f"/tickets/{ticket.pk}/reply", {"body": "see file", "attachments": [upload.json()["id"]]}
+    )
     assert response.status_code == 422
     assert response.body["error"]["fields"] == {"attachments": "unknown attachment ids"}
     assert not Message.objects.filter(body="see file").exists()
@@ -141,8 +164,9 @@ def test_reply_naming_a_foreign_attachment_writes_nothing(api, alice, carol, tic
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
 def test_oversized_body_is_413(api, carol):
-    response = api(carol).post("/tickets", {"subject": "big", "body": "x" * 5000,
-                                            "channel": "email"})
+    response = api(carol).post(
+        "/tickets", {"subject": "big", "body": "x" * 5000, "channel": "email"}
+    )
     assert response.status_code == 413
     assert Ticket.objects.count() == 0
 

@@ -15,8 +15,11 @@ def test_default_tiers_are_installed_with_their_promises(api, carol):
     assert tiers["VIP"]["coverage"][0]["always_open"] is True
 
     def first_response(name):
-        return next(x for x in tiers[name]["targets"]
-                    if x["metric"] == "first_response" and x["priority"] == "normal")
+        return next(
+            x
+            for x in tiers[name]["targets"]
+            if x["metric"] == "first_response" and x["priority"] == "normal"
+        )
 
     assert first_response("Basic")["target_seconds"] == 24 * 3600
     assert first_response("Standard")["target_seconds"] == 4 * 3600
@@ -38,13 +41,19 @@ def test_only_admins_change_tiers(api, alice, dave):
 
 def test_admin_sets_a_target_and_bad_values_are_422(api, dave):
     basic = Tier.objects.get(name="Basic")
-    ok = api(dave).put(f"/tiers/{basic.pk}/targets", {"priority": "urgent", "metric":
-                       "first_response", "target_seconds": 7200})
+    ok = api(dave).put(
+        f"/tiers/{basic.pk}/targets",
+        {"priority": "urgent", "metric": "first_response", "target_seconds": 7200},
+    )
     assert ok.status_code == 200
-    assert SlaTarget.objects.get(tier=basic, priority="urgent",
-                                 metric="first_response").target_seconds == 7200
-    bad = api(dave).put(f"/tiers/{basic.pk}/targets", {"priority": "urgent", "metric":
-                        "first_response", "target_seconds": -5})
+    assert (
+        SlaTarget.objects.get(tier=basic, priority="urgent", metric="first_response").target_seconds
+        == 7200
+    )
+    bad = api(dave).put(
+        f"/tiers/{basic.pk}/targets",
+        {"priority": "urgent", "metric": "first_response", "target_seconds": -5},
+    )
     assert bad.status_code == 422
     assert "target_seconds" in bad.body["error"]["fields"]
 

@@ -1,4 +1,4 @@
-"""SLA clocks: one per ticket, metric and cycle, with the terms it runs under; alerts and escalations."""
+"""SLA clocks per ticket, metric and cycle with the terms they run under; alerts, escalations."""
 
 from django.conf import settings
 from django.db import models

@@ -47,7 +47,7 @@ def clocks_past_due(now: datetime, limit: int = 500) -> list[int]:
 
 @transaction.atomic
 def record_warning(*, clock_id: int, now: datetime) -> bool:
-    """True if this call recorded the warning; False if another worker did or it no longer applies."""
+    """True if this call recorded the warning; False if another worker did, or it lapsed."""
     won = SlaClock.objects.filter(
         pk=clock_id, state=ClockState.RUNNING, warned_at=None, warn_at__lte=now
     ).update(warned_at=F("warn_at"), warn_at=None)

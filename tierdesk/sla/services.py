@@ -1,4 +1,4 @@
-"""SLA clock changes driven by ticket changes; tickets.services calls these inside its transaction."""
+"""SLA clock changes driven by ticket changes, called inside the ticket service's transaction."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +11,7 @@ from tierdesk.domain.sla import Calendar, add_business_seconds, business_seconds
 from tierdesk.sla.models import LIVE_STATES, AlertKind, ClockState, SlaAlert, SlaClock
 from tierdesk.tickets.models import EventKind, Status, Ticket, TicketEvent
 from tierdesk.tiers.calendars import domain_calendar
-from tierdesk.tiers.models import BusinessCalendar, ChannelCoverage, Channel, Metric, SlaTarget
+from tierdesk.tiers.models import BusinessCalendar, Channel, ChannelCoverage, Metric, SlaTarget
 
 CALENDAR_TIME = Calendar.twenty_four_seven(ZoneInfo("UTC"))
 

@@ -12,13 +12,13 @@ from tierdesk.tickets.schemas import (
     EventOut,
     MessageOut,
     NoteIn,
+    ReplyIn,
     TagsIn,
     TicketDetailOut,
     TicketIn,
     TicketOut,
     TicketPatchIn,
     TicketQuery,
-    ReplyIn,
 )
 from tierdesk.tickets.selectors import TicketFilters
 

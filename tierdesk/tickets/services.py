@@ -255,7 +255,8 @@ def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime
         return
     if status not in STATUS_TRANSITIONS[before]:
         raise Conflict(
-            f"A {Status(before).label.lower()} ticket cannot become {Status(status).label.lower()}.",
+            f"A {Status(before).label.lower()} ticket cannot become "
+            f"{Status(status).label.lower()}.",
             code="bad_transition",
             fields={"status": f"not allowed from {before}"},
         )

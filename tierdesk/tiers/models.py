@@ -1,4 +1,4 @@
-"""Tiers as data: channels and their hours, SLA targets per priority and metric, business calendars."""
+"""Tiers as data: channels and hours, SLA targets per priority and metric, business calendars."""
 
 from django.db import models
 
