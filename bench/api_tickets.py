@@ -134,6 +134,17 @@ def log(msg: str) -> None:
     print(f"[{time.monotonic() - T0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
+def _die_with_parent() -> None:
+    """In the server child (Linux): get SIGTERM if the bench process dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -398,6 +409,7 @@ def bench_database(name: str, database_url: str, var_dir: Path, n: int, db: DbRe
                 stdout=server_log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
             wait_ready(server, base_url, log_path)
             log(f"{name}: load, {n} requests per operation, concurrency {CONCURRENCY}")
@@ -492,11 +504,15 @@ def run_postgres(n: int) -> DbResult:
     from psycopg import sql
 
     db = DbResult("postgres")
+    if time.monotonic() - T0 > DEADLINE_S - 90:
+        db.skipped = f"time budget: {time.monotonic() - T0:.0f}s used before PostgreSQL started"
+        return db
     dbname = f"tierdesk_bench_api_{os.getpid()}"
     try:
         conn = pg_admin()
     except Exception as exc:  # noqa: BLE001 - any failure to connect is a skip reason
-        db.skipped = f"PostgreSQL unreachable at {PG_SERVER}/{PG_ADMIN_DB}: {str(exc).strip()[:200]}"
+        reason = " ".join(str(exc).split())[:160]
+        db.skipped = f"PostgreSQL unreachable at {PG_SERVER}/{PG_ADMIN_DB}: {reason}"
         return db
     tmp = Path(tempfile.mkdtemp(prefix="tierdesk-bench-api-pg-"))
     created = False
@@ -556,14 +572,16 @@ def print_report(results: list[DbResult], n: int, quick: bool) -> None:
             reqs = f"{r.requests:,}" if r.requests == r.planned else f"{r.requests:,}/{r.planned:,}"
             rows.append((label, op, reqs, fmt(r.seconds, 2), fmt(r.best_rps),
                          fmt(r.pct(50), 2), fmt(r.pct(99), 2), str(r.errors), r.check))
+    # The last column (agrees / reasons) is free text: not padded, not counted in the rule.
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
               for i, h in enumerate(header)]
+    widths[-1] = len(header[-1])
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
     print(line)
     print("-" * len(line))
     for row in rows:
-        print("  ".join(c.ljust(w) if i in (0, 1, 8) else c.rjust(w)
-                        for i, (c, w) in enumerate(zip(row, widths))))
+        print("  ".join(c.ljust(w) if i in (0, 1) else c if i == 8 else c.rjust(w)
+                        for i, (c, w) in enumerate(zip(row, widths))).rstrip())
     print()
     print("requests/s: best of the rounds; p50/p99: nearest rank over all requests of the operation;")
     print("agrees: the answers check out (201/200, new tickets, list count = tickets created,")

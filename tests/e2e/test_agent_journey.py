@@ -24,6 +24,9 @@ def test_agent_answers_from_the_queue_and_customer_sees_the_reply(page, live_ser
     assert "first: running" in row.inner_text()
     row.locator("a").click()
     page.wait_for_url(f"**/tickets/{ticket.pk}/")
+    # Vendored assets are served (no CDN): the stylesheet applies and htmx is loaded.
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).display") == "flex"
+    assert page.evaluate("typeof htmx") == "object"
     page.fill("textarea[name=body]", "We are on our way.")
     page.click("form.reply button[type=submit]")
     page.locator(".message.agent", has_text="We are on our way.").wait_for()
