@@ -1,0 +1,50 @@
+"""The web UI: sign-in required, CSRF on every form, foreign tickets are 404."""
+
+from django.test import Client
+
+from tierdesk.tickets.models import Message
+
+
+def test_pages_need_a_sign_in(db):
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+def test_reply_form_without_csrf_token_is_refused(alice, ticket):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(f"/tickets/{ticket.pk}/reply/", {"body": "hi", "kind": "public"})
+    assert response.status_code == 403
+    assert Message.objects.filter(ticket=ticket).count() == 1
+
+
+def test_customer_of_another_organization_gets_404_page(bob, ticket):
+    client = Client()
+    client.force_login(bob)
+    assert client.get(f"/tickets/{ticket.pk}/").status_code == 404
+    assert (
+        client.post(f"/tickets/{ticket.pk}/reply/", {"body": "x", "kind": "public"}).status_code
+        == 404
+    )
+    assert Message.objects.filter(ticket=ticket).count() == 1
+
+
+def test_agent_queue_lists_open_tickets_with_tier(alice, ticket):
+    client = Client()
+    client.force_login(alice)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Printer on fire" in response.text and "Premium" in response.text
+
+
+def test_htmx_reply_returns_the_conversation_partial(alice, ticket):
+    client = Client()
+    client.force_login(alice)
+    response = client.post(
+        f"/tickets/{ticket.pk}/reply/",
+        {"body": "Coming", "kind": "public"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text and "Coming" in response.text
