@@ -94,7 +94,7 @@ def main() -> None:
     rows: list[tuple[str, str, int, float | None, str]] = []
 
     t0 = time.perf_counter()
-    table_for(OFFICE).covering(int(starts.min()), int(ends.max()))
+    state = table_for(OFFICE).covering(int(starts.min()), int(ends.max()))
     build_s = time.perf_counter() - t0
 
     # tierdesk batch
@@ -205,7 +205,12 @@ def main() -> None:
         f"sla_clock: {n:,} cases, Mon-Fri 09:00-17:00 UTC, seed {SEED}, "
         f"python {sys.version.split()[0]}, numpy {np.__version__}, pandas {pd.__version__}"
     )
-    print(f"table build (2024-2026, once per calendar, not in timings): {build_s * 1e3:.1f} ms")
+    lo, hi = (datetime.fromtimestamp(t, UTC) for t in (state.lo, state.hi))
+    years = f"{lo:%Y-%m-%d} to {hi:%Y-%m-%d}"
+    print(
+        f"table build ({years}, {len(state.opens):,} intervals; once per calendar, "
+        f"not in the timings): {build_s * 1e3:.1f} ms"
+    )
     print(
         f"referee (day-by-day) agrees with tierdesk between on {len(sample)} sampled cases: "
         f"{'yes' if referee_ok else 'NO'}"

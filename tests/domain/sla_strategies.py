@@ -37,7 +37,12 @@ ORACLE_SETTINGS = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-CHEAP_SETTINGS = settings(max_examples=150 * _SCALE, deadline=None, database=None)
+CHEAP_SETTINGS = settings(
+    max_examples=150 * _SCALE,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],  # shared CI machines are slow at times
+)
 
 
 @cache
@@ -55,32 +60,34 @@ def dst_changes(tz: ZoneInfo) -> tuple[int, ...]:
     return tuple(changes)
 
 
-# Shift boundaries: any minute, with extra weight on the hours DST transitions use.
-_BOUNDARY = st.one_of(
-    st.integers(0, 1439),
-    st.sampled_from([0, 60, 90, 120, 150, 165, 180, 210, 225, 1380]),
-)
+# DST transitions happen at these local times (00:00 Sao Paulo, 01:00-03:00 elsewhere,
+# 02:45/03:45 Chatham); shift boundaries get extra weight on them.
+_DST_HOURS = [m * 60 for m in (0, 60, 90, 120, 150, 165, 180, 210, 225, 1380)]
 
 
-def _clock(minutes: int) -> time:
-    return time(minutes // 60, minutes % 60)
+def _clock(seconds: int) -> time:
+    return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
 
 
 @st.composite
-def day_shifts(draw: st.DrawFn) -> tuple[Shift, ...]:
-    """0-3 non-overlapping shifts of one day; the last may cross midnight."""
+def day_shifts(draw: st.DrawFn, step: int = MINUTE) -> tuple[Shift, ...]:
+    """0-3 non-overlapping shifts of one day on ``step`` boundaries; the last may cross midnight."""
     kind = draw(st.integers(0, 9))
     if kind == 0:
         return ()
     if kind == 1:
         return (Shift(time(0), time(0)),)
     n = draw(st.integers(1, 3))
-    points = sorted(draw(st.sets(_BOUNDARY, min_size=2 * n, max_size=2 * n)))
+    boundary = st.one_of(
+        st.integers(0, DAY // step - 1).map(lambda k: k * step), st.sampled_from(_DST_HOURS)
+    )
+    points = sorted(draw(st.sets(boundary, min_size=2 * n, max_size=2 * n)))
     pairs = [(points[2 * i], points[2 * i + 1]) for i in range(n)]
     last_start = pairs[-1][0]
     if last_start > 0 and draw(st.booleans()):
-        pairs[-1] = (last_start, draw(st.integers(1440, 1440 + last_start - 1)))
-    return tuple(Shift(_clock(a), _clock(b % 1440)) for a, b in pairs)
+        end = draw(st.integers(DAY // step, (DAY + last_start) // step - 1)) * step
+        pairs[-1] = (last_start, end)
+    return tuple(Shift(_clock(a), _clock(b % DAY)) for a, b in pairs)
 
 
 @st.composite
@@ -95,7 +102,7 @@ def instants(draw: st.DrawFn, tz: ZoneInfo | None = None, step: int = MINUTE) ->
 
 
 @st.composite
-def calendars(draw: st.DrawFn, tz: ZoneInfo, around: int) -> Calendar:
+def calendars(draw: st.DrawFn, tz: ZoneInfo, around: int, step: int = MINUTE) -> Calendar:
     """A random calendar in ``tz``; closed and special days fall near epoch second ``around``."""
     if draw(st.integers(0, 24)) == 0:
         return Calendar.twenty_four_seven(tz)
@@ -106,9 +113,9 @@ def calendars(draw: st.DrawFn, tz: ZoneInfo, around: int) -> Calendar:
     holidays = draw(st.sampled_from(HOLIDAYS))
     return Calendar(
         tz=tz,
-        weekly={d: draw(day_shifts()) for d in range(7)},
+        weekly={d: draw(day_shifts(step)) for d in range(7)},
         closed=frozenset(closed),
-        special={d: draw(day_shifts()) for d in sorted(special_days)},
+        special={d: draw(day_shifts(step)) for d in sorted(special_days)},
         holiday_country=holidays[0] if holidays else None,
         holiday_subdiv=holidays[1] if holidays else None,
     )
@@ -116,10 +123,13 @@ def calendars(draw: st.DrawFn, tz: ZoneInfo, around: int) -> Calendar:
 
 @st.composite
 def zone_calendar_instant(draw: st.DrawFn, step: int = MINUTE) -> tuple[Calendar, int]:
-    """A calendar and an instant near which its rules (and often DST) get interesting."""
+    """A calendar and an instant near which its rules (and often DST) get interesting.
+
+    Instants and shift boundaries fall on ``step`` boundaries: minutes for minute walks.
+    """
     tz = draw(st.sampled_from(ZONES))
     t = draw(instants(tz, step))
-    return draw(calendars(tz, t)), t
+    return draw(calendars(tz, t, step)), t
 
 
 def has_weekly_hours(calendar: Calendar) -> bool:

@@ -6,7 +6,7 @@ calendar). All answers count real elapsed seconds, so DST days are as long as th
 really are, and are exact to the second: sub-second parts of inputs are floored.
 Results come back in the tzinfo of the input instant.
 
-Decided semantics (``shared/DESIGN.md``, "SLA semantics we have decided"):
+Semantics (the closing rule is from "SLA semantics we have decided" in DESIGN.md):
 - adding ``n > 0`` seconds from a closed instant starts the clock at the next opening;
   adding 0 returns the start itself, open or not;
 - a target that ends exactly at closing time is due *at* closing, not at the next opening;

@@ -4,6 +4,9 @@ Instants are integer epoch seconds (UTC). A *wall* value is the local wall-clock
 written the same way, as seconds since 1970-01-01 00:00 *local*: ``wall = t + offset(t)``.
 Within one offset segment wall time runs with real time; at a DST transition it jumps
 forward (a gap: some wall times never happen) or back (a fold: some happen twice).
+
+Offsets come from the IANA tz database through ``zoneinfo`` (PEP 615); gap and fold are
+the terms of PEP 495, whose ``fold`` attribute ``datetime.fromtimestamp`` sets on results.
 """
 
 from __future__ import annotations
