@@ -419,7 +419,8 @@ def bench_database(name: str, database_url: str, var_dir: Path, n: int, db: DbRe
         try:
             log(f"{name}: serve on {base_url}")
             server = subprocess.Popen(
-                [str(TIERDESK), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [str(TIERDESK), "serve", "--host", "127.0.0.1", "--port", str(port),
+                 "--workers", str(SERVER_WORKERS)],
                 env=env,
                 cwd=ROOT,
                 stdout=server_log,
@@ -726,10 +727,16 @@ def print_report(results: list[DbResult], n: int, *, quick: bool) -> None:
                 print(f"{op}_rps_{name}: {db.ops[op].best_rps:.1f}")
 
 
+SERVER_WORKERS = 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the requests")
+    parser.add_argument("--workers", type=int, default=1, help="ASGI server processes")
     args = parser.parse_args()
+    global SERVER_WORKERS
+    SERVER_WORKERS = args.workers
     n = 200 if args.quick else 2000
     global CURRENT_BUDGET_S
     CURRENT_BUDGET_S = OP_BUDGET_S["quick" if args.quick else "full"]
