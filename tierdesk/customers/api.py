@@ -10,6 +10,7 @@ from pydantic import EmailStr
 from tierdesk.customers import selectors, services
 from tierdesk.errors import NotFound
 from tierdesk.schemas import In, Out
+from tierdesk.tickets.services import move_organization_to_tier
 from tierdesk.tiers.models import Tier
 
 router = Router(tags=["organizations"])
@@ -31,6 +32,10 @@ class OrganizationIn(In):
     name: str = Field(min_length=1, max_length=120)
     tier_id: int
     domain: str = Field(default="", max_length=120)
+
+
+class OrganizationPatchIn(In):
+    tier_id: int
 
 
 class ContactOut(Out):
@@ -76,6 +81,17 @@ def create_organization(request: HttpRequest, body: OrganizationIn) -> Status[ob
 
 @router.get("/{organization_id}", response=OrganizationOut)
 def get_organization(request: HttpRequest, organization_id: int) -> object:
+    return selectors.organization_for(request.auth, organization_id)
+
+
+@router.patch("/{organization_id}", response=OrganizationOut)
+def change_tier(request: HttpRequest, organization_id: int, body: OrganizationPatchIn) -> object:
+    """Re-tier the customer; its open tickets move with it and keep their elapsed time."""
+    org = selectors.organization_for(request.auth, organization_id)
+    tier = Tier.objects.filter(pk=body.tier_id).first()
+    if tier is None:
+        raise NotFound(f"No tier {body.tier_id}.")
+    move_organization_to_tier(actor=request.auth, organization=org, tier=tier)
     return selectors.organization_for(request.auth, organization_id)
 
 

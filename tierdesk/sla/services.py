@@ -4,14 +4,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
-from tierdesk.accounts.models import User
+from tierdesk.accounts.models import Role, User
 from tierdesk.domain.sla import Calendar, add_business_seconds, business_seconds_between
+from tierdesk.errors import NotAllowed
 from tierdesk.sla.models import LIVE_STATES, AlertKind, ClockState, SlaAlert, SlaClock
 from tierdesk.tickets.models import EventKind, Status, Ticket, TicketEvent
 from tierdesk.tiers.calendars import domain_calendar
-from tierdesk.tiers.models import BusinessCalendar, Channel, ChannelCoverage, Metric, SlaTarget
+from tierdesk.tiers.models import (
+    BusinessCalendar,
+    Channel,
+    ChannelCoverage,
+    Metric,
+    SlaTarget,
+    Tier,
+)
 
 CALENDAR_TIME = Calendar.twenty_four_seven(ZoneInfo("UTC"))
 
@@ -279,7 +288,9 @@ def on_status_change(
     refresh_due(ticket)
 
 
-def on_terms_change(*, ticket: Ticket, at: datetime, actor: User | None) -> None:
+def on_terms_change(
+    *, ticket: Ticket, at: datetime, actor: User | None, reason: str = "ticket terms changed"
+) -> None:
     """Priority or tier changed: same business time elapsed, new target, maybe breached at once."""
     terms = terms_for(ticket)
     for clock in _live(ticket):
@@ -309,8 +320,27 @@ def on_terms_change(*, ticket: Ticket, at: datetime, actor: User | None) -> None
             due_at=_iso(clock.due_at),
             target_seconds=clock.target_seconds,
             elapsed_seconds=clock.elapsed_seconds,
+            reason=reason,
         )
     refresh_due(ticket)
+
+
+def reapply_terms(*, actor: User, tier: Tier, at: datetime | None = None) -> int:
+    """Put a tier's open tickets on its current targets and calendars (a policy re-apply).
+
+    Running clocks keep the terms they started under until a manager does this; each ticket
+    is its own transaction, so a failure part-way leaves every ticket consistent.
+    """
+    if actor.role not in (Role.ADMIN, Role.MANAGER):
+        raise NotAllowed("Only managers and admins can re-apply a tier's targets.")
+    now = at or timezone.now()
+    done = 0
+    for ticket_id in Ticket.objects.open().filter(tier=tier).values_list("pk", flat=True):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().select_related("tier").get(pk=ticket_id)
+            on_terms_change(ticket=ticket, at=now, actor=actor, reason="tier policy re-applied")
+            done += 1
+    return done
 
 
 def clock_view(clock: SlaClock, now: datetime) -> dict[str, object]:

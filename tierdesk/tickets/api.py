@@ -5,6 +5,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from tierdesk.customers.selectors import contact_for
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.models import Ticket
 from tierdesk.tickets.schemas import (
@@ -45,8 +46,6 @@ def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> object:
 def create_ticket(request: HttpRequest, body: TicketIn) -> Status[object]:
     requester = None
     if body.requester_id is not None and request.auth.is_agent:
-        from tierdesk.customers.selectors import contact_for
-
         requester = contact_for(request.auth, body.requester_id)
     ticket = services.open_ticket(
         actor=request.auth,

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tierdesk.accounts.models import AgentGroup, User
-from tierdesk.customers.models import Contact, InteractionKind
+from tierdesk.accounts.models import AgentGroup, Role, User
+from tierdesk.customers.models import Contact, InteractionKind, Organization
 from tierdesk.customers.services import record_interaction
 from tierdesk.errors import Conflict, Invalid, NotAllowed, TooLarge
 from tierdesk.sla import services as sla
@@ -28,7 +28,7 @@ from tierdesk.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from tierdesk.tiers.models import Channel, Priority
+from tierdesk.tiers.models import Channel, Priority, Tier
 from tierdesk.tiers.selectors import allowed_channels
 
 
@@ -586,3 +586,60 @@ def update_ticket(
     if changes.get("status"):
         ticket = change_status(actor=actor, ticket=ticket, status=changes["status"], at=now)
     return ticket
+
+
+def _require_manager(actor: User, what: str) -> None:
+    if actor.role not in (Role.ADMIN, Role.MANAGER):
+        raise NotAllowed(f"Only managers and admins can {what}.")
+
+
+@transaction.atomic
+def move_to_tier(
+    *, actor: User | None, ticket: Ticket, tier: Tier, at: datetime | None = None
+) -> Ticket:
+    """Run the ticket under another tier's terms, keeping the business time already used."""
+    if actor is not None:
+        _require_manager(actor, "move a ticket to another tier")
+    now = at or timezone.now()
+    ticket = _locked(ticket)
+    before = ticket.tier
+    if before.pk == tier.pk:
+        return ticket
+    ticket.tier = tier
+    record_event(
+        ticket=ticket,
+        kind=EventKind.TIER_CHANGED,
+        actor=actor,
+        at=now,
+        before=before.name,
+        after=tier.name,
+    )
+    sla.on_terms_change(ticket=ticket, at=now, actor=actor)
+    _save(ticket, now, "tier")
+    return ticket
+
+
+@transaction.atomic
+def move_organization_to_tier(
+    *, actor: User, organization: Organization, tier: Tier, at: datetime | None = None
+) -> int:
+    """Re-tier a customer: the organization and its open tickets, audited on both."""
+    _require_manager(actor, "change a customer's tier")
+    now = at or timezone.now()
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = organization.tier
+    if before.pk == tier.pk:
+        return 0
+    organization.tier = tier
+    organization.save(update_fields=["tier"])
+    record_interaction(
+        organization_id=organization.pk,
+        kind=InteractionKind.TIER_CHANGED,
+        summary=f"Tier changed from {before.name} to {tier.name} by {actor.username}.",
+        at=now,
+    )
+    moved = 0
+    for ticket in Ticket.objects.open().filter(organization=organization).order_by("pk"):
+        move_to_tier(actor=actor, ticket=ticket, tier=tier, at=now)
+        moved += 1
+    return moved

@@ -7,6 +7,7 @@ from ninja import Field, Router
 
 from tierdesk.errors import NotFound
 from tierdesk.schemas import In, Out
+from tierdesk.sla.services import reapply_terms
 from tierdesk.tiers import selectors, services
 from tierdesk.tiers.models import Tier
 
@@ -98,3 +99,13 @@ def update_tier(request: HttpRequest, tier_id: int, body: TierPatchIn) -> object
 def set_target(request: HttpRequest, tier_id: int, body: TargetIn) -> object:
     services.set_target(actor=request.auth, tier=_tier(tier_id), **body.dict())
     return _tier(tier_id)
+
+
+class ReapplyOut(Out):
+    tickets: int
+
+
+@router.post("/{tier_id}/reapply", response=ReapplyOut)
+def reapply(request: HttpRequest, tier_id: int) -> dict[str, int]:
+    """Put the tier's open tickets on its current targets (edits otherwise apply to new clocks)."""
+    return {"tickets": reapply_terms(actor=request.auth, tier=_tier(tier_id))}

@@ -1,0 +1,77 @@
+"""Re-tiering and policy re-apply: elapsed business time kept, shorter targets breach at once."""
+
+from datetime import timedelta
+
+from tests.conftest import T0
+from tierdesk.customers.models import Interaction, InteractionKind
+from tierdesk.sla.models import ClockState, SlaClock
+from tierdesk.sla.services import reapply_terms
+from tierdesk.tickets import services as tickets
+from tierdesk.tickets.models import EventKind, Ticket
+from tierdesk.tiers.models import SlaTarget
+
+
+def first_response(ticket):
+    return SlaClock.objects.get(ticket=ticket, metric="first_response")
+
+
+def test_moving_a_customer_to_vip_moves_open_tickets_and_breaches_the_overdue(
+    api, dave, ticket, acme, tiers
+):
+    # 20 minutes of Premium's hour used; VIP's normal first response is 15 minutes.
+    at = T0 + timedelta(minutes=20)
+    moved = tickets.move_organization_to_tier(
+        actor=dave, organization=acme, tier=tiers["VIP"], at=at
+    )
+    assert moved == 1
+    fr = first_response(ticket)
+    assert fr.state == ClockState.BREACHED and fr.breached_at == at
+    assert fr.target_seconds == 900 and fr.business_time is False
+    assert Ticket.objects.get(pk=ticket.pk).tier == tiers["VIP"]
+    assert ticket.events.filter(kind=EventKind.TIER_CHANGED, after="VIP").count() == 1
+    assert Interaction.objects.filter(organization=acme, kind=InteractionKind.TIER_CHANGED).exists()
+
+
+def test_moving_to_a_longer_target_keeps_elapsed_time(dave, ticket, acme, tiers):
+    at = T0 + timedelta(minutes=20)
+    tickets.move_organization_to_tier(actor=dave, organization=acme, tier=tiers["Standard"], at=at)
+    fr = first_response(ticket)
+    # Standard normal: 4 business hours on 09-17; 20 minutes are used already.
+    assert fr.elapsed_seconds == 1200
+    assert fr.due_at == at + timedelta(hours=3, minutes=40)
+
+
+def test_agents_cannot_re_tier_and_nothing_changes(api, alice, acme, ticket, tiers):
+    response = api(alice).patch(f"/organizations/{acme.pk}", {"tier_id": tiers["Basic"].pk})
+    assert response.status_code == 403
+    assert (
+        response.body["error"]["message"]
+        == "Only managers and admins can change a customer's tier."
+    )
+    assert Ticket.objects.get(pk=ticket.pk).tier == tiers["Premium"]
+    assert not ticket.events.filter(kind=EventKind.TIER_CHANGED).exists()
+
+
+def test_re_tier_over_the_api(api, dave, acme, ticket, tiers):
+    response = api(dave).patch(f"/organizations/{acme.pk}", {"tier_id": tiers["VIP"].pk})
+    assert response.status_code == 200, response.body
+    assert response.body["tier_name"] == "VIP"
+
+
+def test_target_edit_leaves_running_clocks_until_re_applied(api, dave, ticket, tiers):
+    premium = tiers["Premium"]
+    SlaTarget.objects.filter(tier=premium, priority="normal", metric="first_response").update(
+        target_seconds=7200
+    )
+    assert first_response(ticket).target_seconds == 3600
+    assert reapply_terms(actor=dave, tier=premium, at=T0 + timedelta(minutes=30)) == 1
+    fr = first_response(ticket)
+    assert fr.target_seconds == 7200 and fr.due_at == T0 + timedelta(hours=2)
+    assert ticket.events.filter(
+        kind=EventKind.CLOCK_RECOMPUTED, data__reason="tier policy re-applied"
+    ).exists()
+
+
+def test_re_apply_is_for_managers(api, alice, tiers):
+    response = api(alice).post(f"/tiers/{tiers['Premium'].pk}/reapply")
+    assert response.status_code == 403
