@@ -17,6 +17,11 @@ export TIERDESK_VAR_DIR="${TIERDESK_VAR_DIR:-$ROOT/var/test}"
 PG_URL="${TIERDESK_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 status=0
 
+echo "== checks: lint, types of the pure domain, migrations"
+.venv/bin/ruff check tierdesk tests bench || status=1
+.venv/bin/mypy --strict tierdesk/domain tierdesk/errors.py || status=1
+DATABASE_URL="" .venv/bin/python manage.py makemigrations --check --dry-run || status=1
+
 echo "== tests on SQLite"
 DATABASE_URL="" .venv/bin/python -m pytest "$@" || status=$?
 
