@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from tierdesk.accounts.models import Role, User
@@ -223,16 +224,14 @@ def _live(ticket: Ticket, *metrics: str) -> list[SlaClock]:
     return clocks
 
 
-def refresh_due(ticket: Ticket) -> None:
-    """Keep the ticket's nearest due time, which the agent queue sorts by."""
-    dues = [
-        c.due_at
-        for c in SlaClock.objects.filter(ticket=ticket, state__in=LIVE_STATES, stopped_at=None)
+def nearest_due(ticket: Ticket) -> datetime | None:
+    """The ticket's nearest due time, which the agent queue sorts by; the ticket service
+    stores it with the rest of each change, so the hooks below leave the ticket row alone."""
+    return (
+        SlaClock.objects.filter(ticket=ticket, state__in=LIVE_STATES, stopped_at=None)
         .exclude(due_at=None)
-        .only("due_at")
-    ]
-    ticket.sla_due_at = min(dues) if dues else None
-    Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=ticket.sla_due_at)
+        .aggregate(nearest=Min("due_at"))["nearest"]
+    )
 
 
 def start_clocks(*, ticket: Ticket, at: datetime, actor: User | None = None) -> None:
@@ -243,7 +242,6 @@ def start_clocks(*, ticket: Ticket, at: datetime, actor: User | None = None) -> 
     for metric in metrics:
         if metric in terms:
             _start(ticket, metric, terms[metric], at, actor)
-    refresh_due(ticket)
 
 
 def on_agent_reply(*, ticket: Ticket, at: datetime, actor: User | None) -> None:
@@ -253,7 +251,6 @@ def on_agent_reply(*, ticket: Ticket, at: datetime, actor: User | None) -> None:
         _stop(clock, at, actor)
     if Metric.PERIODIC_UPDATE in terms:
         _start(ticket, Metric.PERIODIC_UPDATE, terms[Metric.PERIODIC_UPDATE], at, actor)
-    refresh_due(ticket)
 
 
 def on_customer_message(*, ticket: Ticket, at: datetime, actor: User | None) -> None:
@@ -263,7 +260,6 @@ def on_customer_message(*, ticket: Ticket, at: datetime, actor: User | None) -> 
     terms = terms_for(ticket)
     if Metric.NEXT_RESPONSE in terms:
         _start(ticket, Metric.NEXT_RESPONSE, terms[Metric.NEXT_RESPONSE], at, actor)
-    refresh_due(ticket)
 
 
 def on_status_change(
@@ -285,7 +281,6 @@ def on_status_change(
         terms = terms_for(ticket)
         if Metric.RESOLUTION in terms:
             _start(ticket, Metric.RESOLUTION, terms[Metric.RESOLUTION], at, actor)
-    refresh_due(ticket)
 
 
 def on_terms_change(
@@ -322,7 +317,6 @@ def on_terms_change(
             elapsed_seconds=clock.elapsed_seconds,
             reason=reason,
         )
-    refresh_due(ticket)
 
 
 def reapply_terms(*, actor: User, tier: Tier, at: datetime | None = None) -> int:
@@ -339,6 +333,7 @@ def reapply_terms(*, actor: User, tier: Tier, at: datetime | None = None) -> int
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().select_related("tier").get(pk=ticket_id)
             on_terms_change(ticket=ticket, at=now, actor=actor, reason="tier policy re-applied")
+            Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=nearest_due(ticket))
             done += 1
     return done
 

@@ -199,7 +199,7 @@ def _open_ticket(
         subject=subject,
         requester=requester,
         organization_id=requester.organization_id,
-        tier_id=requester.organization.tier_id,
+        tier=requester.organization.tier,
         channel=channel,
         priority=priority,
         status=Status.OPEN if by_agent else Status.NEW,
@@ -245,6 +245,7 @@ def _open_ticket(
         ticket_id=ticket.pk,
     )
     sla.start_clocks(ticket=ticket, at=at)
+    _save(ticket, at)
     return ticket
 
 
@@ -281,7 +282,8 @@ def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime
 
 def _save(ticket: Ticket, at: datetime, *fields: str) -> None:
     ticket.updated_at = at
-    ticket.save(update_fields=[*fields, "updated_at"])
+    ticket.sla_due_at = sla.nearest_due(ticket)
+    ticket.save(update_fields=[*fields, "updated_at", "sla_due_at"])
 
 
 @transaction.atomic
