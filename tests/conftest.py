@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connections
 from django.test import Client
 
 from tierdesk.accounts.models import Role, Seniority
@@ -131,3 +132,27 @@ class Api:
 @pytest.fixture
 def api():
     return Api
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup, django_db_blocker):
+    """Close PostgreSQL pools before the test database is dropped, so the drop is not refused.
+
+    A pooled connection checked out by a finished thread (the live server's) is never
+    returned, so its backend is ended here too.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for conn in connections.all():
+            if conn.vendor != "postgresql":
+                continue
+            name = conn.settings_dict["NAME"]
+            conn.close()
+            if conn.pool is not None:
+                conn.close_pool()
+            with conn._nodb_cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [name],
+                )
