@@ -35,20 +35,18 @@ def worker(args: argparse.Namespace) -> None:
     _django()
     from django.core.management import call_command
 
-    from tierdesk.sla import monitor
+    from tierdesk.sla.tasks import schedule_sweep
 
-    def sweep_forever() -> None:
-        # Every worker sweeps: the guarded updates make concurrent sweeps safe and idempotent.
+    def tick_forever() -> None:
+        # Each worker's ticker queues the SLA sweep; whichever worker is free runs it.
         while True:
             try:
-                found = monitor.sweep()
-                if any(found.values()):
-                    print(f"sla sweep: {found}", flush=True)  # noqa: T201
-            except Exception as exc:  # noqa: BLE001 - a failed pass is retried next tick
-                print(f"sla sweep failed, retrying: {exc!r}", file=sys.stderr, flush=True)  # noqa: T201
+                schedule_sweep()
+            except Exception as exc:  # noqa: BLE001 - the next tick tries again
+                print(f"could not queue the SLA sweep, retrying: {exc!r}", file=sys.stderr)  # noqa: T201
             time.sleep(args.sweep_seconds)
 
-    threading.Thread(target=sweep_forever, daemon=True, name="sla-sweep").start()
+    threading.Thread(target=tick_forever, daemon=True, name="sla-ticker").start()
     call_command("db_worker", interval=1.0)
 
 
@@ -107,7 +105,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=lambda a: _manage(a.rest))
     args = parser.parse_args(argv)
-    args.func(args)
+    from tierdesk.errors import TierdeskError
+
+    try:
+        args.func(args)
+    except TierdeskError as error:
+        parser.exit(2, f"tierdesk {args.command}: {error.message}\n")
 
 
 def _manage(rest: list[str]) -> None:
