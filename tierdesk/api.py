@@ -94,12 +94,14 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _routers() -> None:
     from tierdesk.accounts.api import router as accounts
     from tierdesk.customers.api import router as customers
+    from tierdesk.sla.api import router as notifications
     from tierdesk.tickets.api import router as tickets
     from tierdesk.tiers.api import router as tiers
 
     api.add_router("/v1/tickets", tickets)
     api.add_router("/v1/organizations", customers)
     api.add_router("/v1/tiers", tiers)
+    api.add_router("/v1/notifications", notifications)
     api.add_router("/v1", accounts)
 
 

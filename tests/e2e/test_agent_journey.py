@@ -28,8 +28,13 @@ def test_agent_answers_from_the_queue_and_customer_sees_the_reply(page, live_ser
     assert page.evaluate("getComputedStyle(document.querySelector('header')).display") == "flex"
     assert page.evaluate("typeof htmx") == "object"
     page.fill("textarea[name=body]", "We are on our way.")
+    page.set_input_files(
+        "input[name=attachment]",
+        files=[{"name": "route.txt", "mimeType": "text/plain", "buffer": b"left, then right"}],
+    )
     page.click("form.reply button[type=submit]")
     page.locator(".message.agent", has_text="We are on our way.").wait_for()
+    assert page.locator(".message.agent .attachment a").inner_text() == "route.txt"
     page.fill("textarea[name=body]", "Agents only: bring extinguisher")
     page.select_option("select[name=kind]", "internal")
     page.click("form.reply button[type=submit]")
@@ -41,6 +46,9 @@ def test_agent_answers_from_the_queue_and_customer_sees_the_reply(page, live_ser
     sign_in(page, live_server, "carol", "pw-carol-123")
     page.click("text=Printer on fire")
     page.locator(".message", has_text="We are on our way.").wait_for()
+    with page.expect_download() as download:
+        page.click("text=route.txt")
+    assert download.value.suggested_filename == "route.txt"
     assert page.locator(".message.internal").count() == 0
     assert "bring extinguisher" not in page.content()
 

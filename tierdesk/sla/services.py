@@ -11,7 +11,14 @@ from django.utils import timezone
 from tierdesk.accounts.models import Role, User
 from tierdesk.domain.sla import Calendar, add_business_seconds, business_seconds_between
 from tierdesk.errors import NotAllowed
-from tierdesk.sla.models import LIVE_STATES, AlertKind, ClockState, SlaAlert, SlaClock
+from tierdesk.sla.models import (
+    LIVE_STATES,
+    AlertKind,
+    ClockState,
+    Notification,
+    SlaAlert,
+    SlaClock,
+)
 from tierdesk.tickets.models import EventKind, Status, Ticket, TicketEvent
 from tierdesk.tiers.calendars import domain_calendar
 from tierdesk.tiers.models import (
@@ -355,3 +362,10 @@ def clock_view(clock: SlaClock, now: datetime) -> dict[str, object]:
         "achieved_at": clock.achieved_at,
         "started_at": clock.started_at,
     }
+
+
+def mark_read(*, notification: Notification, at: datetime) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = at
+        notification.save(update_fields=["read_at"])
+    return notification

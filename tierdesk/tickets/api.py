@@ -1,12 +1,13 @@
 """Ticket endpoints: parse, check access, one service call, schema out."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tierdesk.customers.selectors import contact_for
 from tierdesk.tickets import selectors, services
+from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import Ticket
 from tierdesk.tickets.schemas import (
     AttachmentOut,
@@ -103,6 +104,12 @@ def change_tags(request: HttpRequest, ticket_id: int, body: TagsIn) -> object:
     ticket = selectors.ticket_for(request.auth, ticket_id)
     services.change_tags(actor=request.auth, ticket=ticket, add=body.add, remove=body.remove)
     return _detail(ticket)
+
+
+@router.get("/{ticket_id}/attachments/{attachment_id}", response={200: None})
+def download(request: HttpRequest, ticket_id: int, attachment_id: int) -> HttpResponse:
+    ticket = selectors.ticket_for(request.auth, ticket_id)
+    return attachment_response(selectors.attachment_for(request.auth, ticket, attachment_id))
 
 
 @router.get("/{ticket_id}/events", response=list[EventOut])

@@ -8,7 +8,7 @@ from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value
 from tierdesk.accounts.models import User
 from tierdesk.errors import NotFound
 from tierdesk.sla.models import SlaClock
-from tierdesk.tickets.models import Message, MessageKind, Ticket, TicketEvent
+from tierdesk.tickets.models import Attachment, Message, MessageKind, Ticket, TicketEvent
 from tierdesk.tiers.models import PRIORITY_WEIGHT
 
 
@@ -131,3 +131,17 @@ def history(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     if not user.is_agent:
         return TicketEvent.objects.none()
     return ticket.events.select_related("actor")
+
+
+def attachment_for(user: User, ticket: Ticket, attachment_id: int) -> Attachment:
+    """An attachment of a message the user may read on this ticket, else NotFound."""
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id, message__in=conversation(user=user, ticket=ticket)
+        )
+        .select_related("message")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(f"No attachment {attachment_id} on ticket #{ticket.pk}.")
+    return attachment

@@ -10,6 +10,7 @@ class ReplyForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=65_536)
     kind = forms.ChoiceField(choices=MessageKind.choices, initial=MessageKind.PUBLIC)
     status = forms.ChoiceField(choices=[("", "Keep status"), *Status.choices], required=False)
+    attachment = forms.FileField(required=False)
 
 
 class UpdateForm(forms.Form):

@@ -15,4 +15,9 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
     path("tickets/<int:ticket_id>/update/", views.update, name="update"),
+    path(
+        "tickets/<int:ticket_id>/attachments/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
 ]

@@ -11,6 +11,7 @@ from tierdesk.customers.models import Contact
 from tierdesk.errors import TierdeskError
 from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
+from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import MessageKind
 from tierdesk.tickets.selectors import TicketFilters
 from tierdesk.web.forms import NewTicketForm, ReplyForm, UpdateForm
@@ -55,20 +56,27 @@ def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     error = None
     try:
         ticket = selectors.ticket_for(request.user, ticket_id)
         if form.is_valid():
             data = form.cleaned_data
+            files = []
+            if data["attachment"]:
+                upload = services.upload_attachment(actor=request.user, upload=data["attachment"])
+                files = [upload.pk]
             if data["kind"] == MessageKind.INTERNAL:
-                services.add_note(actor=request.user, ticket=ticket, body=data["body"])
+                services.add_note(
+                    actor=request.user, ticket=ticket, body=data["body"], attachments=files
+                )
             else:
                 services.reply(
                     actor=request.user,
                     ticket=ticket,
                     body=data["body"],
                     status=data["status"] or None,
+                    attachments=files,
                 )
             form = ReplyForm()
         context = _ticket_context(request, ticket_id, form)
@@ -124,3 +132,12 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
             except TierdeskError as exc:
                 form.add_error(None, exc.message)
     return render(request, "web/new_ticket.html", {"form": form})
+
+
+@login_required
+def attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> HttpResponse:
+    try:
+        ticket = selectors.ticket_for(request.user, ticket_id)
+        return attachment_response(selectors.attachment_for(request.user, ticket, attachment_id))
+    except TierdeskError as error:
+        return render(request, "web/error.html", {"error": error}, status=error.status)
