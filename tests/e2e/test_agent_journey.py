@@ -21,7 +21,7 @@ def test_agent_answers_from_the_queue_and_customer_sees_the_reply(page, live_ser
     sign_in(page, live_server, "alice", "pw-alice-123")
     row = page.locator("table.queue tbody tr", has_text="Printer on fire")
     assert "Premium" in row.inner_text()
-    assert "first: running" in row.inner_text()
+    assert "First reply: " in row.inner_text() and " left" in row.inner_text()
     row.locator("a").click()
     page.wait_for_url(f"**/tickets/{ticket.pk}/")
     # Vendored assets are served (no CDN): the stylesheet applies and htmx is loaded.
