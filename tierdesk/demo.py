@@ -13,6 +13,7 @@ from tierdesk.accounts.models import Role, Seniority, User
 from tierdesk.accounts.services import create_group, create_user
 from tierdesk.customers.models import Contact, Organization
 from tierdesk.customers.services import create_contact, create_organization, link_login
+from tierdesk.sla.models import SlaClock
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import Status
 from tierdesk.tiers.models import Channel, Priority, Tier
@@ -217,6 +218,15 @@ def _organizations(rng: random.Random, since: datetime) -> list[Organization]:
     return orgs
 
 
+def _within(rng: random.Random, ticket_id: int, metric: str, since: datetime) -> datetime:
+    """A moment around the clock's due time: most replies make it, some are late."""
+    clock = SlaClock.objects.filter(ticket_id=ticket_id, metric=metric).order_by("-cycle").first()
+    if clock is None or clock.due_at is None:
+        return since + timedelta(hours=rng.uniform(1, 24))
+    share = rng.uniform(0.05, 0.95) if rng.random() < 0.85 else rng.uniform(1.05, 1.6)
+    return since + (clock.due_at - since) * share
+
+
 def _ticket(
     rng: random.Random, now: datetime, orgs: list[Organization], agents: list[User]
 ) -> None:
@@ -227,6 +237,8 @@ def _ticket(
     channels = [c for c in allowed_channels(org.tier) if c != Channel.API]
     priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
     customer = contact.user or _as_customer(contact)
+    eligible = [a for a in agents if a.seniority >= org.tier.min_seniority]
+    agent = rng.choice(eligible)
     with transaction.atomic():
         ticket = tickets.open_ticket(
             actor=customer,
@@ -237,9 +249,7 @@ def _ticket(
             priority=priority,
             at=opened,
         )
-        eligible = [a for a in agents if a.seniority >= org.tier.min_seniority]
-        agent = rng.choice(eligible)
-        at = opened + timedelta(minutes=rng.randint(5, 60 * 30 // org.tier.rank))
+        at = _within(rng, ticket.pk, "first_response", opened)
         if at >= now:
             return
         tickets.assign(actor=agent, ticket=ticket, assignee=agent, at=at)
@@ -255,12 +265,13 @@ def _ticket(
             if at >= now:
                 return
             tickets.reply(actor=customer, ticket=ticket, body=rng.choice(CUSTOMER_REPLIES), at=at)
-            at += timedelta(minutes=rng.randint(10, 60 * 12))
+            at = _within(rng, ticket.pk, "next_response", at)
             if at >= now:
                 return
             tickets.reply(actor=agent, ticket=ticket, body=rng.choice(AGENT_REPLIES), at=at)
-        at += timedelta(hours=rng.randint(1, 72))
-        if at < now and rng.random() < 0.85:
+        at = max(at, _within(rng, ticket.pk, "resolution", at))
+        # Nearly every old ticket is solved; the open queue is this week's work.
+        if at < now and (now - opened > timedelta(days=7) or rng.random() < 0.6):
             tickets.change_status(actor=agent, ticket=ticket, status=Status.SOLVED, at=at)
             if at + timedelta(days=4) < now:
                 tickets.change_status(
