@@ -24,10 +24,8 @@ T0 = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def tiers(django_db_blocker, request):
+def tiers(db):
     """The seeded default tiers; a transactional test's flush removes them, so reinstall."""
-    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
-        request.getfixturevalue("db")
     if not Tier.objects.exists():
         seed = importlib.import_module("tierdesk.tiers.migrations.0002_default_tiers")
         seed.install(django_apps, None)
