@@ -184,3 +184,10 @@ def test_openapi_schema_is_served(db):
     response = Client().get("/api/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/tickets" in response.json()["paths"]
+
+
+def test_api_docs_are_served_without_a_cdn(db):
+    page = Client().get("/api/docs")
+    assert page.status_code == 200
+    assert "swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text
