@@ -48,3 +48,20 @@ def test_htmx_reply_returns_the_conversation_partial(alice, ticket):
     )
     assert response.status_code == 200
     assert "<html" not in response.text and "Coming" in response.text
+
+
+def test_queue_views_and_a_fixed_number_of_queries(alice, carol, django_assert_max_num_queries):
+    from tierdesk.tickets import services as tickets
+
+    for i in range(15):
+        t = tickets.open_ticket(actor=carol, subject=f"Issue {i}", body="x", channel="email")
+        if i % 3 == 0:
+            tickets.assign(actor=alice, ticket=t, assignee=alice)
+    client = Client()
+    client.force_login(alice)
+    client.get("/")
+    with django_assert_max_num_queries(10):
+        page = client.get("/")
+    assert page.text.count('class="priority-') == 15
+    assert client.get("/?view=mine").text.count('class="priority-') == 5
+    assert client.get("/?view=unassigned").text.count('class="priority-') == 10

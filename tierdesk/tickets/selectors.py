@@ -105,10 +105,14 @@ def with_summary(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
-def agent_queue(*, user: User, limit: int = 50) -> QuerySet[Ticket]:
+QUEUE_VIEWS = ("all", "mine", "unassigned")
+
+
+def agent_queue(*, user: User, view: str = "all", limit: int = 50) -> QuerySet[Ticket]:
     """Open tickets closest to breach first; higher tiers and priorities break ties."""
+    scope = {"mine": Q(assignee=user), "unassigned": Q(assignee=None)}.get(view, Q())
     return (
-        with_summary(tickets_visible_to(user).open())
+        with_summary(tickets_visible_to(user).open().filter(scope))
         .annotate(priority_weight=_priority_weight)
         .order_by(
             F("sla_due_at").asc(nulls_last=True),

@@ -20,15 +20,18 @@ from tierdesk.web.forms import NewTicketForm, ReplyForm, UpdateForm
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
+    view = request.GET.get("view", "all")
+    if view not in selectors.QUEUE_VIEWS:
+        view = "all"
     if user.is_agent:
-        tickets = selectors.agent_queue(user=user, limit=100)
+        tickets = selectors.agent_queue(user=user, view=view, limit=100)
     else:
         tickets = selectors.ticket_list(user=user, filters=TicketFilters())[:100]
     now = timezone.now()
     rows = [
         (t, [clock_view(c, now) for c in t.clocks.all() if c.stopped_at is None]) for t in tickets
     ]
-    return render(request, "web/queue.html", {"rows": rows, "now": now})
+    return render(request, "web/queue.html", {"rows": rows, "now": now, "view": view})
 
 
 def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None = None) -> dict:
