@@ -2,8 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
-
 from tests.conftest import T0
 from tierdesk.sla import monitor
 from tierdesk.sla.models import (
@@ -22,10 +20,18 @@ from tierdesk.tickets.models import EventKind, Ticket
 def test_sweep_records_warning_then_breach_once_each(ticket):
     fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
     assert fr.warn_at == T0 + timedelta(minutes=45)
-    assert monitor.sweep(now=T0 + timedelta(minutes=50)) == {"warnings": 1, "breaches": 0}
-    assert monitor.sweep(now=T0 + timedelta(minutes=50)) == {"warnings": 0, "breaches": 0}
-    assert monitor.sweep(now=T0 + timedelta(hours=2)) == {"warnings": 0, "breaches": 1}
-    assert monitor.sweep(now=T0 + timedelta(hours=3)) == {"warnings": 0, "breaches": 0}
+    assert monitor.sweep(now=T0 + timedelta(minutes=50)) == {
+        "warnings": 1,
+        "breaches": 0,
+        "failed": 0,
+    }
+    assert monitor.sweep(now=T0 + timedelta(minutes=50)) == {
+        "warnings": 0,
+        "breaches": 0,
+        "failed": 0,
+    }
+    assert monitor.sweep(now=T0 + timedelta(hours=2)) == {"warnings": 0, "breaches": 1, "failed": 0}
+    assert monitor.sweep(now=T0 + timedelta(hours=3)) == {"warnings": 0, "breaches": 0, "failed": 0}
     fr.refresh_from_db()
     assert fr.state == ClockState.BREACHED and fr.breached_at == fr.due_at
     assert ticket.events.filter(kind=EventKind.SLA_WARNING).count() == 1
@@ -62,20 +68,23 @@ def test_escalation_rules_notify_and_raise_priority(alice, ticket, tiers):
     assert actions == ["notify_assignee", "raise_priority"]
 
 
-def test_a_crash_mid_sweep_loses_nothing_and_the_rerun_records_it(ticket, monkeypatch):
-    calls = {"n": 0}
+def test_a_failing_clock_is_rolled_back_and_retried_while_the_others_are_recorded(
+    ticket, monkeypatch
+):
+    failures = []
     real = monitor.escalate
 
-    def crash_once(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise RuntimeError("worker killed")
+    def breach_escalation_fails_once(**kwargs):
+        if kwargs["on"] == "breach" and not failures:
+            failures.append(kwargs["clock"].pk)
+            raise RuntimeError("mail server down")
         return real(**kwargs)
 
-    monkeypatch.setattr(monitor, "escalate", crash_once)
-    with pytest.raises(RuntimeError):
-        monitor.sweep(now=T0 + timedelta(hours=2))
+    monkeypatch.setattr(monitor, "escalate", breach_escalation_fails_once)
+    now = T0 + timedelta(hours=2)
+    assert monitor.sweep(now=now) == {"warnings": 1, "breaches": 0, "failed": 1}
     fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
-    assert fr.warned_at is None and fr.state == ClockState.RUNNING
-    assert monitor.sweep(now=T0 + timedelta(hours=2)) == {"warnings": 1, "breaches": 1}
+    assert fr.state == ClockState.RUNNING and fr.breached_at is None
+    assert not ticket.events.filter(kind=EventKind.SLA_BREACHED).exists()
+    assert monitor.sweep(now=now) == {"warnings": 0, "breaches": 1, "failed": 0}
     assert SlaAlert.objects.filter(clock=fr).count() == 2
