@@ -419,8 +419,16 @@ def bench_database(name: str, database_url: str, var_dir: Path, n: int, db: DbRe
         try:
             log(f"{name}: serve on {base_url}")
             server = subprocess.Popen(
-                [str(TIERDESK), "serve", "--host", "127.0.0.1", "--port", str(port),
-                 "--workers", str(SERVER_WORKERS)],
+                [
+                    str(TIERDESK),
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(SERVER_WORKERS),
+                ],
                 env=env,
                 cwd=ROOT,
                 stdout=server_log,
@@ -465,12 +473,15 @@ def wait_ready(server: subprocess.Popen, base_url: str, log_path: Path) -> None:
 
 
 def proc_cpu(pid: int) -> float:
-    """User+system CPU seconds of a live process (Linux /proc), NaN elsewhere."""
+    """User+system CPU seconds of a live process and its live children (uvicorn's worker
+    processes), from Linux /proc; NaN elsewhere."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except (OSError, ValueError, IndexError):
         return float("nan")
+    return own + sum(proc_cpu(int(child)) for child in children)
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -575,7 +586,8 @@ def print_report(results: list[DbResult], n: int, *, quick: bool) -> None:
         f"{ROUNDS} rounds{' (--quick)' if quick else ''}"
     )
     print(
-        f"host: {os.cpu_count()} CPUs, Python {platform.python_version()}, one uvicorn worker, "
+        f"host: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{SERVER_WORKERS} uvicorn worker process(es), "
         "client and server on the same machine over loopback"
     )
     header = (
