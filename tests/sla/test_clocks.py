@@ -202,3 +202,13 @@ def test_status_transition_rules_are_enforced(alice, ticket):
 
 def test_tiers_exist(db):
     assert Tier.objects.count() == 4
+
+
+def test_a_change_past_the_warning_share_warns_at_once(alice, ticket):
+    at = T0 + timedelta(minutes=12)
+    tickets.change_priority(actor=alice, ticket=ticket, priority="urgent", at=at)
+    fr = clock(ticket, "first_response")
+    # 12 of urgent's 15 minutes are used: past 75%, not yet due.
+    assert fr.state == ClockState.RUNNING
+    assert fr.warn_at == at
+    assert fr.due_at == T0 + timedelta(minutes=15)

@@ -100,9 +100,10 @@ def _schedule(clock: SlaClock) -> None:
     if clock.breached_at is None:
         clock.due_at = add_business_seconds(clock.running_since, max(remaining, 0), calendar)
     warn_after = clock.target_seconds * clock.warn_percent // 100 - clock.elapsed_seconds
+    # Past the warning share already (a shorter target after a change): warn at once.
     clock.warn_at = (
-        add_business_seconds(clock.running_since, warn_after, calendar)
-        if clock.warned_at is None and clock.breached_at is None and warn_after > 0
+        add_business_seconds(clock.running_since, max(warn_after, 0), calendar)
+        if clock.warned_at is None and clock.breached_at is None and remaining > 0
         else None
     )
 
