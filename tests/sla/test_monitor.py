@@ -88,3 +88,12 @@ def test_a_failing_clock_is_rolled_back_and_retried_while_the_others_are_recorde
     assert not ticket.events.filter(kind=EventKind.SLA_BREACHED).exists()
     assert monitor.sweep(now=now) == {"warnings": 0, "breaches": 1, "failed": 0}
     assert SlaAlert.objects.filter(clock=fr).count() == 2
+
+
+def test_closing_a_ticket_never_erases_a_recorded_breach(alice, ticket):
+    monitor.sweep(now=T0 + timedelta(hours=2))
+    tickets.change_status(actor=alice, ticket=ticket, status="solved", at=T0 + timedelta(hours=3))
+    tickets.change_status(actor=alice, ticket=ticket, status="closed", at=T0 + timedelta(days=5))
+    fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert fr.state == ClockState.BREACHED
+    assert fr.stopped_at == T0 + timedelta(hours=3)

@@ -212,7 +212,10 @@ def _stop(clock: SlaClock, at: datetime, actor: User | None) -> None:
 
 def _cancel(clock: SlaClock, at: datetime, actor: User | None, reason: str) -> None:
     clock.elapsed_seconds = elapsed_at(clock, at)
-    clock.state, clock.cancelled_at, clock.stopped_at = ClockState.CANCELLED, at, at
+    # A recorded breach stays a breach: cancelling only stops the clock.
+    if clock.breached_at is None:
+        clock.state = ClockState.CANCELLED
+    clock.cancelled_at, clock.stopped_at = at, at
     clock.running_since, clock.due_at, clock.warn_at = None, None, None
     clock.save()
     _event(clock.ticket, EventKind.CLOCK_CANCELLED, at, actor, clock, reason=reason)
