@@ -126,6 +126,9 @@ class Api:
     def put(self, path, body=None):
         return self._send("put", path, body)
 
+    def delete(self, path):
+        return self._send("delete", path)
+
 
 @pytest.fixture
 def api():

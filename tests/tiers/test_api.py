@@ -67,3 +67,53 @@ def test_customer_sees_only_their_organization(api, carol, bob, globex, acme):
     assert [o["name"] for o in orgs] == ["Acme"]
     assert api(carol).get(f"/organizations/{globex.pk}").status_code == 404
     assert api(bob).get(f"/organizations/{acme.pk}/timeline").status_code == 404
+
+
+def test_admin_builds_a_new_tier_end_to_end(api, dave):
+    admin = api(dave)
+    created = admin.post(
+        "/tiers",
+        {
+            "name": "Enterprise",
+            "rank": 5,
+            "routing_priority": 50,
+            "min_seniority": 3,
+            "account_manager_required": True,
+        },
+    )
+    assert created.status_code == 201, created.body
+    tier_id = created.body["id"]
+    calendars = {c["name"]: c["id"] for c in admin.get("/tiers/calendars").body}
+    with_chat = admin.put(
+        f"/tiers/{tier_id}/coverage/chat", {"calendar_id": calendars["Around the clock"]}
+    )
+    assert [c["channel"] for c in with_chat.body["coverage"]] == ["chat"]
+    admin.put(
+        f"/tiers/{tier_id}/targets",
+        {
+            "priority": "normal",
+            "metric": "first_response",
+            "target_seconds": 300,
+            "business_time": False,
+        },
+    )
+    assert admin.get(f"/tiers/{tier_id}").body["targets"][0]["target_seconds"] == 300
+    removed = admin.delete(f"/tiers/{tier_id}/targets/normal/first_response")
+    assert removed.body["targets"] == []
+    dropped = admin.delete(f"/tiers/{tier_id}/coverage/chat")
+    assert dropped.body["coverage"] == []
+
+
+def test_duplicate_tier_rank_is_a_conflict_and_writes_nothing(api, dave):
+    response = api(dave).post("/tiers", {"name": "Gold", "rank": 2})
+    assert response.status_code == 409
+    assert response.body["error"]["fields"] == {"rank": "taken"}
+    assert not Tier.objects.filter(name="Gold").exists()
+
+
+def test_agents_cannot_create_tiers_or_change_coverage(api, alice):
+    assert api(alice).post("/tiers", {"name": "Gold", "rank": 9}).status_code == 403
+    basic = Tier.objects.get(name="Basic")
+    response = api(alice).delete(f"/tiers/{basic.pk}/coverage/email")
+    assert response.status_code == 403
+    assert basic.coverage.filter(channel="email").exists()

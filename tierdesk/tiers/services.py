@@ -5,8 +5,16 @@ from typing import Any
 from django.db import transaction
 
 from tierdesk.accounts.models import User
-from tierdesk.errors import Invalid, NotAllowed
-from tierdesk.tiers.models import Channel, Metric, Priority, SlaTarget, Tier
+from tierdesk.errors import Conflict, Invalid, NotAllowed
+from tierdesk.tiers.models import (
+    BusinessCalendar,
+    Channel,
+    ChannelCoverage,
+    Metric,
+    Priority,
+    SlaTarget,
+    Tier,
+)
 
 TIER_FIELDS = {
     "description",
@@ -81,11 +89,51 @@ def remove_target(*, actor: User, tier: Tier, priority: str, metric: str) -> Non
     SlaTarget.objects.filter(tier=tier, priority=priority, metric=metric).delete()
 
 
-def channel_choice(channel: str) -> Channel:
-    try:
-        return Channel(channel)
-    except ValueError:
+@transaction.atomic
+def create_tier(*, actor: User, name: str, rank: int, fields: dict[str, Any]) -> Tier:
+    """A new tier with no channels or targets yet: add coverage and targets next."""
+    _require_admin(actor)
+    unknown = set(fields) - TIER_FIELDS
+    if unknown:
+        raise Invalid(
+            f"Unknown tier fields: {', '.join(sorted(unknown))}.",
+            fields={n: "unknown field" for n in unknown},
+        )
+    if Tier.objects.filter(name__iexact=name).exists():
+        raise Conflict(
+            f"A tier named {name!r} exists already.", code="duplicate", fields={"name": "taken"}
+        )
+    if Tier.objects.filter(rank=rank).exists():
+        raise Conflict(
+            f"Rank {rank} is taken; ranks order the tiers and are unique.",
+            code="duplicate",
+            fields={"rank": "taken"},
+        )
+    tier = Tier(name=name, rank=rank, **fields)
+    tier.full_clean()
+    tier.save()
+    return tier
+
+
+@transaction.atomic
+def set_coverage(
+    *, actor: User, tier: Tier, channel: str, calendar: BusinessCalendar
+) -> ChannelCoverage:
+    """Include a channel in the tier, staffed on `calendar`; new clocks use it."""
+    _require_admin(actor)
+    if channel not in Channel.values:
         raise Invalid(
             f"Unknown channel {channel!r}; use one of {', '.join(Channel.values)}.",
             fields={"channel": "unknown channel"},
-        ) from None
+        )
+    coverage, _ = ChannelCoverage.objects.update_or_create(
+        tier=tier, channel=channel, defaults={"calendar": calendar}
+    )
+    return coverage
+
+
+@transaction.atomic
+def remove_coverage(*, actor: User, tier: Tier, channel: str) -> None:
+    """Drop a channel: contacts through it are refused politely from now on."""
+    _require_admin(actor)
+    ChannelCoverage.objects.filter(tier=tier, channel=channel).delete()
