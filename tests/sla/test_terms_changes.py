@@ -75,3 +75,23 @@ def test_target_edit_leaves_running_clocks_until_re_applied(api, dave, ticket, t
 def test_re_apply_is_for_managers(api, alice, tiers):
     response = api(alice).post(f"/tiers/{tiers['Premium'].pk}/reapply")
     assert response.status_code == 403
+
+
+def test_metrics_the_new_tier_adds_start_at_the_move(alice, dave, carol, globex, tiers):
+    from tierdesk.accounts.models import User
+
+    basic_customer = User.objects.get(pk=carol.pk)
+    # Carol's organization moves to Basic first: Basic has no periodic updates.
+    tickets.move_organization_to_tier(
+        actor=dave, organization=basic_customer.contact.organization, tier=tiers["Basic"], at=T0
+    )
+    t = tickets.open_ticket(
+        actor=User.objects.get(pk=carol.pk), subject="x", body="y", channel="email", at=T0
+    )
+    tickets.reply(actor=alice, ticket=t, body="on it", at=T0 + timedelta(minutes=5))
+    assert not SlaClock.objects.filter(ticket=t, metric="periodic_update").exists()
+    at = T0 + timedelta(hours=1)
+    tickets.move_to_tier(actor=dave, ticket=t, tier=tiers["VIP"], at=at)
+    update = SlaClock.objects.get(ticket=t, metric="periodic_update")
+    assert update.started_at == at and update.due_at == at + timedelta(hours=4)
+    assert not SlaClock.objects.filter(ticket=t, metric="first_response", state="running").exists()

@@ -19,7 +19,7 @@ from tierdesk.sla.models import (
     SlaAlert,
     SlaClock,
 )
-from tierdesk.tickets.models import EventKind, Status, Ticket, TicketEvent
+from tierdesk.tickets.models import AuthorKind, EventKind, MessageKind, Status, Ticket, TicketEvent
 from tierdesk.tiers.calendars import domain_calendar
 from tierdesk.tiers.models import (
     BusinessCalendar,
@@ -294,12 +294,37 @@ def on_status_change(
             _start(ticket, Metric.RESOLUTION, terms[Metric.RESOLUTION], at, actor)
 
 
+def _start_new_metrics(
+    ticket: Ticket, terms: dict[str, Terms], live: set[str], at: datetime, actor: User | None
+) -> None:
+    """Metrics the new terms promise and the ticket never had start now, from zero.
+
+    First response only while no agent has answered, periodic updates only once one has;
+    next response waits for the customer's next message as usual.
+    """
+    had = set(SlaClock.objects.filter(ticket=ticket).values_list("metric", flat=True))
+    answered = (
+        ticket.opened_by_agent
+        or ticket.messages.filter(kind=MessageKind.PUBLIC, author_kind=AuthorKind.AGENT).exists()
+    )
+    wanted = {
+        Metric.RESOLUTION: True,
+        Metric.FIRST_RESPONSE: not answered,
+        Metric.PERIODIC_UPDATE: answered,
+    }
+    for metric, applies in wanted.items():
+        if applies and metric in terms and metric not in live and metric not in had:
+            _start(ticket, metric, terms[metric], at, actor)
+
+
 def on_terms_change(
     *, ticket: Ticket, at: datetime, actor: User | None, reason: str = "ticket terms changed"
 ) -> None:
     """Priority or tier changed: same business time elapsed, new target, maybe breached at once."""
     terms = terms_for(ticket)
-    for clock in _live(ticket):
+    live = _live(ticket)
+    _start_new_metrics(ticket, terms, {c.metric for c in live}, at, actor)
+    for clock in live:
         new = terms.get(clock.metric)
         if new is None:
             _cancel(clock, at, actor, reason="no target under the new terms")
