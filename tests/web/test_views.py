@@ -65,3 +65,37 @@ def test_queue_views_and_a_fixed_number_of_queries(alice, carol, django_assert_m
     assert page.text.count('class="priority-') == 15
     assert client.get("/?view=mine").text.count('class="priority-') == 5
     assert client.get("/?view=unassigned").text.count('class="priority-') == 10
+
+
+def test_customer_opens_a_ticket_from_the_web_form(carol):
+    from tierdesk.tickets.models import Ticket
+
+    client = Client()
+    client.force_login(carol)
+    form = client.get("/tickets/new/")
+    assert 'name="channel"' not in form.text and 'name="requester_email"' not in form.text
+    response = client.post(
+        "/tickets/new/", {"subject": "Broken", "body": "It is broken", "priority": "normal"}
+    )
+    ticket = Ticket.objects.get(subject="Broken")
+    assert response.status_code == 302 and response.url == f"/tickets/{ticket.pk}/"
+    assert ticket.channel == "web" and ticket.requester.user_id == carol.pk
+
+
+def test_agent_logs_a_phone_call_for_a_customer(alice, carol):
+    from tierdesk.tickets.models import Ticket
+
+    client = Client()
+    client.force_login(alice)
+    client.post(
+        "/tickets/new/",
+        {
+            "subject": "Called",
+            "body": "Printer jam",
+            "priority": "high",
+            "channel": "phone",
+            "requester_email": "carol@acme.example",
+        },
+    )
+    ticket = Ticket.objects.get(subject="Called")
+    assert ticket.channel == "phone" and ticket.opened_by_agent

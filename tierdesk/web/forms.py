@@ -21,6 +21,6 @@ class UpdateForm(forms.Form):
 class NewTicketForm(forms.Form):
     subject = forms.CharField(max_length=200)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=65_536)
-    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.WEB)
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.WEB, required=False)
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
     requester_email = forms.EmailField(required=False, help_text="Agents: who is this for?")

@@ -14,6 +14,7 @@ from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import MessageKind
 from tierdesk.tickets.selectors import TicketFilters
+from tierdesk.tiers.models import Channel
 from tierdesk.web.forms import NewTicketForm, ReplyForm, UpdateForm
 
 
@@ -127,7 +128,8 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     subject=data["subject"],
                     body=data["body"],
-                    channel=data["channel"],
+                    # A customer writing here is using the web form; agents log other channels.
+                    channel=data["channel"] if request.user.is_agent else Channel.WEB,
                     priority=data["priority"],
                     requester=requester,
                 )
