@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, django_auth
 from tierdesk.accounts.models import User
 from tierdesk.accounts.selectors import token_user
 from tierdesk.errors import TierdeskError
+from tierdesk.uploads import refused_upload
 
 
 class TokenAuth(HttpBearer):
@@ -50,6 +51,10 @@ def _field_name(loc: tuple[object, ...]) -> str:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    refused = refused_upload(request)
+    if refused is not None:
+        # The file was dropped while it arrived; say so instead of "file: required".
+        return tierdesk_error(request, refused)
     fields: dict[str, str] = {}
     for error in exc.errors:
         fields.setdefault(

@@ -179,6 +179,11 @@ TASKS = {
 # Bodies above these sizes are refused with 413 before anything is written.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TIERDESK_MAX_BODY_BYTES", default=1_048_576)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "tierdesk.uploads.AttachmentSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 TIERDESK_MAX_ATTACHMENT_BYTES = env_int("TIERDESK_MAX_ATTACHMENT_BYTES", default=10_485_760)
 TIERDESK_MAX_MESSAGE_CHARS = 65_536
 

@@ -82,3 +82,24 @@ def test_notifications_reach_the_assignee_and_can_be_read(api, alice, ticket, ti
     read = api(alice).post(f"/notifications/{mine[0]['id']}/read")
     assert read.status_code == 200 and read.body["read_at"]
     assert api(alice).get("/notifications", unread=True).body["count"] == 0
+
+
+def test_web_reply_with_an_oversized_file_writes_nothing_and_keeps_the_text(
+    alice, ticket, settings
+):
+    settings.TIERDESK_MAX_ATTACHMENT_BYTES = 10
+    client = Client()
+    client.force_login(alice)
+    response = client.post(
+        f"/tickets/{ticket.pk}/reply/",
+        {
+            "body": "Logs attached",
+            "kind": "public",
+            "attachment": SimpleUploadedFile("big.log", b"x" * 5000),
+        },
+    )
+    assert response.status_code == 413
+    assert "attachments are limited to 10 bytes" in response.text
+    assert "Logs attached" in response.text  # the reply stays in the form
+    assert not Attachment.objects.exists()
+    assert ticket.messages.count() == 1

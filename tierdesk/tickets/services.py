@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from tierdesk.accounts.models import AgentGroup, Role, User
 from tierdesk.customers.models import Contact, InteractionKind, Organization
 from tierdesk.customers.services import record_interaction
-from tierdesk.errors import Conflict, Invalid, NotAllowed, TooLarge
+from tierdesk.errors import Conflict, Invalid, NotAllowed
 from tierdesk.sla import services as sla
 from tierdesk.tickets.models import (
     STATUS_TRANSITIONS,
@@ -30,6 +30,7 @@ from tierdesk.tickets.models import (
 )
 from tierdesk.tiers.models import Channel, Priority, Tier
 from tierdesk.tiers.selectors import allowed_channels
+from tierdesk.uploads import too_large
 
 
 def record_event(
@@ -100,10 +101,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 def upload_attachment(*, actor: User, upload: UploadedFile) -> Attachment:
     limit = settings.TIERDESK_MAX_ATTACHMENT_BYTES
     if upload.size is None or upload.size > limit:
-        raise TooLarge(
-            f"The file is {upload.size} bytes; attachments are limited to {limit} bytes.",
-            fields={"file": f"at most {limit} bytes"},
-        )
+        raise too_large(limit)
     name = PurePath(upload.name or "attachment").name[:255] or "attachment"
     with transaction.atomic():
         attachment = Attachment(

@@ -15,6 +15,7 @@ from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import MessageKind
 from tierdesk.tickets.selectors import TicketFilters
 from tierdesk.tiers.models import Channel
+from tierdesk.uploads import refused_upload
 from tierdesk.web.forms import NewTicketForm, ReplyForm, UpdateForm
 
 
@@ -64,6 +65,9 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     error = None
     try:
         ticket = selectors.ticket_for(request.user, ticket_id)
+        refused = refused_upload(request)
+        if refused is not None:
+            raise refused
         if form.is_valid():
             data = form.cleaned_data
             files = []
