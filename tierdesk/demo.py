@@ -160,6 +160,7 @@ def _people() -> list[tuple[str, str, str]]:
             seniority=seniority,
             first_name=first,
             last_name=last,
+            time_zone="Europe/London",
         )
         if username in ("admin", "maria", "alice"):
             logins.append((role.label.lower(), username, pw))
@@ -174,6 +175,7 @@ def _people() -> list[tuple[str, str, str]]:
         email="carol@acme.example",
         password=pw,
         role=Role.CUSTOMER,
+        time_zone="Europe/London",
         first_name="Carol",
         last_name="Diaz",
     )

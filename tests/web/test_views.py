@@ -99,3 +99,24 @@ def test_agent_logs_a_phone_call_for_a_customer(alice, carol):
     )
     ticket = Ticket.objects.get(subject="Called")
     assert ticket.channel == "phone" and ticket.opened_by_agent
+
+
+def test_pages_show_times_in_the_readers_time_zone(alice, ticket):
+    from tierdesk.accounts.models import User
+
+    User.objects.filter(pk=alice.pk).update(time_zone="America/New_York")
+    client = Client()
+    client.force_login(alice)
+    page = client.get(f"/tickets/{ticket.pk}/").text
+    # Opened 10:00 UTC on 3 March 2026: 05:00 in New York.
+    assert "Tue 3 Mar 05:00" in page
+
+
+def test_unknown_time_zone_is_refused(db):
+    import pytest
+
+    from tierdesk.accounts.services import create_user
+    from tierdesk.errors import Invalid
+
+    with pytest.raises(Invalid, match="Unknown time zone 'Mars/Olympus'"):
+        create_user(username="x", email="", password=None, time_zone="Mars/Olympus")

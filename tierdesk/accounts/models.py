@@ -33,6 +33,8 @@ class User(AbstractUser):
         choices=Seniority.choices, default=Seniority.REGULAR
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="agents")
+    # Pages show times in the reader's zone; storage and the API stay in UTC.
+    time_zone = models.CharField(max_length=64, default="UTC")
 
     @property
     def is_agent(self) -> bool:

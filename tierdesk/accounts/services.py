@@ -2,6 +2,8 @@
 
 import hashlib
 import secrets
+from functools import cache
+from zoneinfo import available_timezones
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +12,11 @@ from tierdesk.accounts.models import AgentGroup, ApiToken, Role, Seniority, User
 from tierdesk.errors import Conflict, Invalid
 
 TOKEN_PREFIX = "tdk_"  # noqa: S105 - a public marker, not a secret
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def token_digest(raw: str) -> str:
@@ -27,11 +34,17 @@ def create_user(
     seniority: int = Seniority.REGULAR,
     first_name: str = "",
     last_name: str = "",
+    time_zone: str = "UTC",
 ) -> User:
     if role not in Role.values:
         raise Invalid(
             f"Unknown role {role!r}; use one of {', '.join(Role.values)}.",
             fields={"role": "unknown role"},
+        )
+    if time_zone not in _zones():
+        raise Invalid(
+            f"Unknown time zone {time_zone!r}; use an IANA name like Europe/London.",
+            fields={"time_zone": "unknown time zone"},
         )
     if User.objects.filter(username=username).exists():
         raise Conflict(f"A user named {username!r} exists already.", code="duplicate")
@@ -42,6 +55,7 @@ def create_user(
         seniority=seniority,
         first_name=first_name,
         last_name=last_name,
+        time_zone=time_zone,
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
