@@ -13,6 +13,7 @@ class MeOut(Out):
     username: str
     email: str
     role: str
+    time_zone: str
     organization_id: int | None
 
 
@@ -25,5 +26,6 @@ def me(request: HttpRequest) -> dict[str, object]:
         "username": user.username,
         "email": user.email,
         "role": user.role,
+        "time_zone": user.time_zone,
         "organization_id": contact.organization_id if contact else None,
     }
