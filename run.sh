@@ -9,5 +9,4 @@ if [ ! -f var/demo-logins.txt ]; then
 else
   echo "Demo logins:"; sed 's/^/  /' var/demo-logins.txt
 fi
-echo "tierdesk on http://127.0.0.1:${TIERDESK_PORT:-8000}  (Ctrl-C stops it)"
 exec .venv/bin/tierdesk serve "$@"

@@ -21,6 +21,7 @@ def serve(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    print(f"tierdesk on http://{args.host}:{args.port}  (Ctrl-C stops it)", flush=True)  # noqa: T201
     uvicorn.run(
         "tierdesk.asgi:application",
         host=args.host,
