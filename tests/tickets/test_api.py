@@ -191,3 +191,30 @@ def test_api_docs_are_served_without_a_cdn(db):
     assert page.status_code == 200
     assert "swagger-ui-bundle.js" in page.text
     assert "cdn." not in page.text
+
+
+def test_customer_cannot_open_a_ticket_in_a_colleagues_name(api, carol, acme):
+    from tierdesk.customers.services import create_contact
+
+    colleague = create_contact(actor=None, organization=acme, name="Dan", email="dan@acme.example")
+    response = api(carol).post(
+        "/tickets", {"subject": "x", "body": "y", "channel": "email", "requester_id": colleague.pk}
+    )
+    assert response.status_code == 403
+    assert "for themselves" in response.body["error"]["message"]
+    assert Ticket.objects.count() == 0
+
+
+def test_agent_opens_a_ticket_for_a_contact(api, alice, carol):
+    response = api(alice).post(
+        "/tickets",
+        {
+            "subject": "Logged",
+            "body": "From a call",
+            "channel": "phone",
+            "requester_id": carol.contact.pk,
+        },
+    )
+    assert response.status_code == 201, response.body
+    assert response.body["requester"]["email"] == "carol@acme.example"
+    assert {c["metric"] for c in response.body["clocks"]} == {"periodic_update", "resolution"}

@@ -43,3 +43,7 @@ def contact_for(user: User, contact_id: int) -> Contact:
 
 def timeline(*, organization: Organization, limit: int = 100) -> QuerySet[Interaction]:
     return organization.interactions.select_related("contact")[:limit]
+
+
+def contact_by_email(user: User, email: str) -> Contact | None:
+    return contacts_visible_to(user).filter(email=email.strip().lower()).first()

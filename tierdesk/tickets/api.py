@@ -45,9 +45,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> object:
 
 @router.post("", response={201: TicketDetailOut})
 def create_ticket(request: HttpRequest, body: TicketIn) -> Status[object]:
-    requester = None
-    if body.requester_id is not None and request.auth.is_agent:
-        requester = contact_for(request.auth, body.requester_id)
+    requester = contact_for(request.auth, body.requester_id) if body.requester_id else None
     ticket = services.open_ticket(
         actor=request.auth,
         subject=body.subject,

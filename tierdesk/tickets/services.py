@@ -161,9 +161,12 @@ def open_ticket(
         if requester is None:
             raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
     else:
-        requester = getattr(actor, "contact", None)
-        if requester is None:
+        own = getattr(actor, "contact", None)
+        if own is None:
             raise NotAllowed("This login is not linked to a customer contact.")
+        if requester is not None and requester.pk != own.pk:
+            raise NotAllowed("Customers open tickets for themselves; leave out requester_id.")
+        requester = own
     check_channel(requester=requester, channel=channel, at=now)
     return _open_ticket(
         actor=actor,

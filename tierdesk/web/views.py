@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tierdesk.customers.models import Contact
+from tierdesk.customers.selectors import contact_by_email
 from tierdesk.errors import TierdeskError
 from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
@@ -123,7 +123,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         requester = None
         if request.user.is_agent:
-            requester = Contact.objects.filter(email=data["requester_email"].lower()).first()
+            requester = contact_by_email(request.user, data["requester_email"])
             if requester is None:
                 form.add_error("requester_email", "No contact with this email.")
         if not form.errors:
