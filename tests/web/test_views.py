@@ -120,3 +120,31 @@ def test_unknown_time_zone_is_refused(db):
 
     with pytest.raises(Invalid, match="Unknown time zone 'Mars/Olympus'"):
         create_user(username="x", email="", password=None, time_zone="Mars/Olympus")
+
+
+def test_agent_assigns_from_the_ticket_page(alice, eve, ticket):
+    client = Client()
+    client.force_login(alice)
+    page = client.get(f"/tickets/{ticket.pk}/").text
+    # Premium needs at least a regular agent: junior eve is not offered.
+    assert f'value="{alice.pk}"' in page and f'value="{eve.pk}"' not in page
+    response = client.post(
+        f"/tickets/{ticket.pk}/update/",
+        {"status": "open", "priority": "high", "assignee_id": alice.pk},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.assignee_id, ticket.priority, ticket.status) == (alice.pk, "high", "open")
+
+
+def test_assigning_a_too_junior_agent_shows_why(alice, eve, ticket):
+    client = Client()
+    client.force_login(alice)
+    response = client.post(
+        f"/tickets/{ticket.pk}/update/",
+        {"status": "new", "priority": "normal", "assignee_id": eve.pk},
+        follow=True,
+    )
+    assert "need a more senior agent than eve" in response.text
+    ticket.refresh_from_db()
+    assert ticket.assignee_id is None

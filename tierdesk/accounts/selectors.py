@@ -1,10 +1,15 @@
 """Reads for users and API tokens."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from tierdesk.accounts.models import ApiToken, User
+from tierdesk.accounts.models import STAFF_ROLES, ApiToken, User
+
+if TYPE_CHECKING:
+    from tierdesk.tickets.models import Ticket
 from tierdesk.accounts.services import token_digest
 
 
@@ -22,3 +27,13 @@ def token_user(raw: str) -> User | None:
     if token.last_used_at is None or token.last_used_at < now - timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def eligible_agents(*, ticket: "Ticket | None") -> QuerySet[User]:
+    """Active agents, senior enough for the ticket's tier when a ticket is given."""
+    qs = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
+        "first_name", "username"
+    )
+    if ticket is not None:
+        qs = qs.filter(seniority__gte=ticket.tier.min_seniority)
+    return qs

@@ -1,7 +1,10 @@
 """Forms of the web UI; they validate at the edge and hand clean values to the services."""
 
+from collections.abc import Iterable
+
 from django import forms
 
+from tierdesk.accounts.models import User
 from tierdesk.tickets.models import MessageKind, Status
 from tierdesk.tiers.models import Channel, Priority
 
@@ -16,6 +19,16 @@ class ReplyForm(forms.Form):
 class UpdateForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.ChoiceField(choices=Priority.choices)
+    assignee_id = forms.TypedChoiceField(
+        label="Assignee", coerce=int, empty_value=0, required=False
+    )
+
+    def __init__(self, *args: object, agents: Iterable[User] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["assignee_id"].choices = [  # type: ignore[attr-defined]
+            ("", "Nobody"),
+            *((a.pk, a.get_full_name() or a.username) for a in agents),
+        ]
 
 
 class NewTicketForm(forms.Form):

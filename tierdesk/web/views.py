@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tierdesk.accounts.selectors import eligible_agents
 from tierdesk.customers.selectors import contact_by_email
 from tierdesk.errors import TierdeskError
 from tierdesk.sla.services import clock_view
@@ -44,7 +45,14 @@ def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None
         "conversation": selectors.conversation(user=request.user, ticket=ticket),
         "clocks": [clock_view(c, now) for c in ticket.clocks.all()],
         "form": form or ReplyForm(),
-        "update_form": UpdateForm(initial={"status": ticket.status, "priority": ticket.priority}),
+        "update_form": UpdateForm(
+            initial={
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "assignee_id": ticket.assignee_id or "",
+            },
+            agents=eligible_agents(ticket=ticket),
+        ),
         "tags": sorted(t.name for t in ticket.tags.all()),
     }
 
@@ -101,7 +109,7 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    form = UpdateForm(request.POST)
+    form = UpdateForm(request.POST, agents=eligible_agents(ticket=None))
     try:
         ticket = selectors.ticket_for(request.user, ticket_id)
         if form.is_valid():
