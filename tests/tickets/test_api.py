@@ -218,3 +218,9 @@ def test_agent_opens_a_ticket_for_a_contact(api, alice, carol):
     assert response.status_code == 201, response.body
     assert response.body["requester"]["email"] == "carol@acme.example"
     assert {c["metric"] for c in response.body["clocks"]} == {"periodic_update", "resolution"}
+
+
+def test_clocks_in_the_api_say_when_they_are_overdue(api, alice, ticket):
+    clocks = {c["metric"]: c for c in api(alice).get(f"/tickets/{ticket.pk}").body["clocks"]}
+    assert clocks["first_response"]["overdue"] is True
+    assert clocks["first_response"]["remaining_seconds"] < 0

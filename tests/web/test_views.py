@@ -148,3 +148,18 @@ def test_assigning_a_too_junior_agent_shows_why(alice, eve, ticket):
     assert "need a more senior agent than eve" in response.text
     ticket.refresh_from_db()
     assert ticket.assignee_id is None
+
+
+def test_a_clock_past_due_reads_late_even_before_the_sweep(alice, ticket):
+    # The ticket opened at T0 in March: its first response is long past due, unswept.
+    client = Client()
+    client.force_login(alice)
+    page = client.get(f"/tickets/{ticket.pk}/").text
+    assert "First reply: late since" in page
+
+
+def test_customers_do_not_see_the_internal_clocks(carol, ticket):
+    client = Client()
+    client.force_login(carol)
+    assert "First reply" not in client.get("/").text
+    assert "Service level" not in client.get(f"/tickets/{ticket.pk}/").text

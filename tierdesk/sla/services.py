@@ -377,6 +377,9 @@ def reapply_terms(*, actor: User, tier: Tier, at: datetime | None = None) -> int
 def clock_view(clock: SlaClock, now: datetime) -> dict[str, object]:
     """A clock as the API and the UI show it: target, due, remaining business seconds, state."""
     elapsed = elapsed_at(clock, now) if clock.stopped_at is None else clock.elapsed_seconds
+    # Past due even when no business second has passed since (the desk closed at the due
+    # time): the monitor may not have swept yet, but the promise is already broken.
+    overdue = clock.stopped_at is None and clock.due_at is not None and now > clock.due_at
     return {
         "metric": clock.metric,
         "cycle": clock.cycle,
@@ -385,6 +388,7 @@ def clock_view(clock: SlaClock, now: datetime) -> dict[str, object]:
         "business_time": clock.business_time,
         "elapsed_seconds": elapsed,
         "remaining_seconds": clock.target_seconds - elapsed,
+        "overdue": overdue,
         "due_at": clock.due_at,
         "warned_at": clock.warned_at,
         "breached_at": clock.breached_at,

@@ -36,6 +36,7 @@ class ClockOut(Out):
     business_time: bool
     elapsed_seconds: int
     remaining_seconds: int
+    overdue: bool
     due_at: datetime | None
     warned_at: datetime | None
     breached_at: datetime | None
