@@ -457,21 +457,28 @@ def change_priority(
     now = at or timezone.now()
     _choice(priority, Priority, "priority")
     ticket = _locked(ticket)
-    before = ticket.priority
-    if before == priority:
-        return ticket
-    ticket.priority = priority
-    record_event(
-        ticket=ticket,
-        kind=EventKind.PRIORITY_CHANGED,
-        actor=actor,
-        at=now,
-        before=before,
-        after=priority,
-    )
-    sla.on_terms_change(ticket=ticket, at=now, actor=actor)
-    _save(ticket, now, "priority")
+    if ticket.priority != priority:
+        before, ticket.priority = ticket.priority, priority
+        _terms_changed(
+            ticket, EventKind.PRIORITY_CHANGED, before, priority, "priority", actor=actor, at=now
+        )
     return ticket
+
+
+def _terms_changed(
+    ticket: Ticket,
+    kind: str,
+    before: str,
+    after: str,
+    field: str,
+    *,
+    actor: User | None,
+    at: datetime,
+) -> None:
+    """A change to what the ticket is promised: audit it and recompute its clocks."""
+    record_event(ticket=ticket, kind=kind, actor=actor, at=at, before=before, after=after)
+    sla.on_terms_change(ticket=ticket, at=at, actor=actor)
+    _save(ticket, at, field)
 
 
 @transaction.atomic
@@ -605,20 +612,11 @@ def move_to_tier(
         _require_manager(actor, "move a ticket to another tier")
     now = at or timezone.now()
     ticket = _locked(ticket)
-    before = ticket.tier
-    if before.pk == tier.pk:
-        return ticket
-    ticket.tier = tier
-    record_event(
-        ticket=ticket,
-        kind=EventKind.TIER_CHANGED,
-        actor=actor,
-        at=now,
-        before=before.name,
-        after=tier.name,
-    )
-    sla.on_terms_change(ticket=ticket, at=now, actor=actor)
-    _save(ticket, now, "tier")
+    if ticket.tier_id != tier.pk:
+        before, ticket.tier = ticket.tier.name, tier
+        _terms_changed(
+            ticket, EventKind.TIER_CHANGED, before, tier.name, "tier", actor=actor, at=now
+        )
     return ticket
 
 

@@ -32,15 +32,19 @@ def _require_admin(actor: User) -> None:
         raise NotAllowed("Only an admin can change tiers.")
 
 
+def _only_tier_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - TIER_FIELDS
+    if unknown:
+        raise Invalid(
+            f"These tier fields cannot be set here: {', '.join(sorted(unknown))}.",
+            fields={name: "not settable" for name in unknown},
+        )
+
+
 @transaction.atomic
 def update_tier(*, actor: User, tier: Tier, changes: dict[str, Any]) -> Tier:
     _require_admin(actor)
-    unknown = set(changes) - TIER_FIELDS
-    if unknown:
-        raise Invalid(
-            f"These tier fields cannot be changed here: {', '.join(sorted(unknown))}.",
-            fields={name: "not changeable" for name in unknown},
-        )
+    _only_tier_fields(changes)
     tier = Tier.objects.select_for_update().get(pk=tier.pk)
     for name, value in changes.items():
         setattr(tier, name, value)
@@ -93,12 +97,7 @@ def remove_target(*, actor: User, tier: Tier, priority: str, metric: str) -> Non
 def create_tier(*, actor: User, name: str, rank: int, fields: dict[str, Any]) -> Tier:
     """A new tier with no channels or targets yet: add coverage and targets next."""
     _require_admin(actor)
-    unknown = set(fields) - TIER_FIELDS
-    if unknown:
-        raise Invalid(
-            f"Unknown tier fields: {', '.join(sorted(unknown))}.",
-            fields={n: "unknown field" for n in unknown},
-        )
+    _only_tier_fields(fields)
     if Tier.objects.filter(name__iexact=name).exists():
         raise Conflict(
             f"A tier named {name!r} exists already.", code="duplicate", fields={"name": "taken"}
