@@ -29,6 +29,7 @@ class PersonRef(Out):
 
 
 class ClockOut(Out):
+    id: int
     metric: str
     cycle: int
     state: str
@@ -40,8 +41,13 @@ class ClockOut(Out):
     due_at: datetime | None
     warned_at: datetime | None
     breached_at: datetime | None
-    achieved_at: datetime | None
+    achieved_at: datetime | None = Field(
+        description="When the metric's event happened, on time or late (then state is breached)."
+    )
+    stopped_at: datetime | None
     started_at: datetime
+    running: bool
+    policy_version_id: int | None
 
 
 class TicketOut(Out):
