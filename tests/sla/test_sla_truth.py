@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import time_machine
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -200,3 +201,21 @@ def test_the_ledger_rebuilds_every_clock_and_catches_a_tampered_row(alice, carol
     assert [m.why for m in verify(SlaClock.objects.filter(ticket=ticket))] == [
         "the row differs from the replay"
     ]
+
+
+def test_customers_see_when_their_answer_is_due_and_no_clock(api, alice, carol, ticket):
+    mine = api(carol).get(f"/tickets/{ticket.pk}").body
+    assert mine["clocks"] == [] and mine["sla_due_at"] is None
+    assert mine["reply_due_at"].startswith("2026-03-03T11:00:00")
+    theirs = api(alice).get(f"/tickets/{ticket.pk}").body
+    assert {c["metric"] for c in theirs["clocks"]} == {"first_response", "resolution"}
+    assert theirs["reply_due_at"] == mine["reply_due_at"]
+
+
+def test_the_ticket_page_shows_when_a_late_answer_came(alice, ticket):
+    tickets.reply(actor=alice, ticket=ticket, body="Sorry", at=T0 + timedelta(hours=3))
+    client = Client()
+    client.force_login(alice)
+    page = client.get(f"/tickets/{ticket.pk}/").text
+    assert 'due <time datetime="2026-03-03T11:00:00+00:00">' in page
+    assert 'met late <time datetime="2026-03-03T13:00:00+00:00">' in page

@@ -8,6 +8,7 @@ hands every step to the one recorder.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -352,6 +353,22 @@ def clock_view(row: SlaClock, now: datetime) -> dict[str, object]:
         "started_at": row.started_at,
         "policy_version_id": row.policy_version_id,
     }
+
+
+def reply_due_at(clocks: Iterable[SlaClock]) -> datetime | None:
+    """When the customer's next answer is promised: the live first or next response's due.
+
+    What a customer may see of the clocks (DESIGN.md): this instant, never warnings,
+    breaches or resolution targets. A paused or answered clock promises nothing.
+    """
+    dues = [
+        c.due_at
+        for c in clocks
+        if c.metric in (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE)
+        and c.stopped_at is None
+        and c.due_at is not None
+    ]
+    return min(dues, default=None)
 
 
 def mark_read(*, notification: Notification, at: datetime) -> Notification:

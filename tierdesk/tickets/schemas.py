@@ -8,7 +8,7 @@ from ninja import Field
 from pydantic import field_validator
 
 from tierdesk.schemas import In, Out
-from tierdesk.sla.services import clock_view
+from tierdesk.sla.services import clock_view, reply_due_at
 from tierdesk.tickets.models import Ticket
 from tierdesk.tickets.selectors import conversation
 
@@ -65,8 +65,13 @@ class TicketOut(Out):
     created_at: datetime
     updated_at: datetime
     solved_at: datetime | None
-    sla_due_at: datetime | None
-    clocks: list[ClockOut]
+    sla_due_at: datetime | None = Field(
+        description="The nearest due time of the ticket's clocks; empty for customers."
+    )
+    reply_due_at: datetime | None = Field(
+        description="When the next answer is promised (first or next response), for everyone."
+    )
+    clocks: list[ClockOut] = Field(description="The SLA clocks; agents only, empty for customers.")
 
     @staticmethod
     def resolve_assignee(obj: Ticket) -> dict[str, object] | None:
@@ -80,9 +85,25 @@ class TicketOut(Out):
         return sorted(t.name for t in obj.tags.all())
 
     @staticmethod
-    def resolve_clocks(obj: Ticket) -> list[dict[str, object]]:
+    def resolve_clocks(obj: Ticket, context: dict[str, Any]) -> list[dict[str, object]]:
+        if not _reader_is_agent(context):
+            return []  # customers see when their answer is due, never internal clocks
         now = timezone.now()
         return [clock_view(c, now) for c in obj.clocks.all()]
+
+    @staticmethod
+    def resolve_sla_due_at(obj: Ticket, context: dict[str, Any]) -> datetime | None:
+        return obj.sla_due_at if _reader_is_agent(context) else None
+
+    @staticmethod
+    def resolve_reply_due_at(obj: Ticket) -> datetime | None:
+        return reply_due_at(obj.clocks.all())
+
+
+def _reader_is_agent(context: dict[str, Any] | None) -> bool:
+    request = (context or {}).get("request")
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    return bool(getattr(user, "is_agent", False))
 
 
 class AttachmentOut(Out):

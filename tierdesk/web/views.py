@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from tierdesk.accounts.selectors import eligible_agents
 from tierdesk.customers.selectors import contact_by_email
 from tierdesk.errors import TierdeskError
-from tierdesk.sla.services import clock_view
+from tierdesk.sla.services import clock_view, reply_due_at
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import MessageKind
@@ -44,6 +44,7 @@ def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None
         "ticket": ticket,
         "conversation": selectors.conversation(user=request.user, ticket=ticket),
         "clocks": [clock_view(c, now) for c in ticket.clocks.all()],
+        "reply_due_at": reply_due_at(ticket.clocks.all()),
         "form": form or ReplyForm(),
         "update_form": UpdateForm(
             initial={

@@ -95,7 +95,7 @@ TARGETS = {
     },
     "VIP": {
         "first_response": (1 * H, 15 * M, 15 * M, 10 * M),
-        "next_response": (1 * H, 30 * M, 15 * M, 10 * M),
+        "next_response": (1 * H, 15 * M, 15 * M, 10 * M),
         "periodic_update": (8 * H, 4 * H, 2 * H, 1 * H),
         "resolution": (24 * H, 8 * H, 4 * H, 2 * H),
     },

@@ -30,3 +30,10 @@ METRIC_LABELS = {
 @register.filter
 def metric_label(metric: str) -> str:
     return METRIC_LABELS.get(metric, metric)
+
+
+@register.filter
+def ordinal_cycle(cycle: int) -> str:
+    """'2nd cycle': a reopened ticket's later resolution cycles."""
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(cycle % 10 if cycle % 100 not in (11, 12, 13) else 0)
+    return f"{cycle}{suffix or 'th'} cycle"
