@@ -14,6 +14,7 @@ from tierdesk.sla.models import SlaClock
 from tierdesk.tickets.services import open_ticket
 from tierdesk.tiers.calendars import domain_calendar
 from tierdesk.tiers.models import BusinessCalendar, CalendarVersion, TierPolicyVersion, WeeklyHours
+from tierdesk.tiers.selectors import calendars_for
 from tierdesk.tiers.terms import (
     Terms,
     calendar_of_version,
@@ -122,3 +123,15 @@ def test_overlapping_hours_written_around_the_services_do_not_break_new_tickets(
     ticket = open_ticket(actor=carol, subject="Late", body="Still there?", channel="email", at=late)
     first_response = SlaClock.objects.get(ticket=ticket, metric="first_response")
     assert first_response.due_at == late + timedelta(hours=1)
+
+
+def test_listing_calendars_takes_four_queries_however_many(dave, tiers):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            for calendar in calendars_for(dave):
+                list(calendar.hours.all()), list(calendar.days.all()), list(calendar.versions.all())
+        return len(captured)
+
+    assert queries() == 4
+    BusinessCalendar.objects.create(name="Spare", time_zone="UTC")
+    assert queries() == 4
