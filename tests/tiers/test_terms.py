@@ -1,16 +1,20 @@
 """Terms in force: the policy and calendar versions a clock starting at an instant runs under."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from tierdesk.domain.sla import UTC as DOMAIN_UTC
 from tierdesk.domain.sla import Calendar
 from tierdesk.errors import NotFound
+from tierdesk.sla.models import SlaClock
+from tierdesk.tickets.services import open_ticket
 from tierdesk.tiers.calendars import domain_calendar
-from tierdesk.tiers.models import BusinessCalendar, CalendarVersion, TierPolicyVersion
+from tierdesk.tiers.models import BusinessCalendar, CalendarVersion, TierPolicyVersion, WeeklyHours
+from tierdesk.tiers.selectors import calendars_for
 from tierdesk.tiers.terms import (
     Terms,
     calendar_of_version,
@@ -106,3 +110,28 @@ def test_pausing_statuses_come_from_the_policy_version(tiers):
         "periodic_update": ["pending", "on_hold"],
         "resolution": ["pending", "on_hold"],
     }
+
+
+def test_overlapping_hours_written_around_the_services_do_not_break_new_tickets(carol, tiers):
+    # Defect 7: rows 08-12 and 11-20 on a Tuesday (an import, a hand edit) used to make the
+    # calendar refuse to build, and every new ticket on the tier failed. They are 08-20.
+    extended = BusinessCalendar.objects.get(name="Extended hours")
+    WeeklyHours.objects.filter(calendar=extended, weekday=1).update(end=time(12))
+    WeeklyHours.objects.create(calendar=extended, weekday=1, start=time(11), end=time(20))
+    BusinessCalendar.objects.filter(pk=extended.pk).update(revision=F("revision") + 1)
+    late = datetime(2026, 3, 3, 19, 0, tzinfo=UTC)  # Tuesday 19:00 London
+    ticket = open_ticket(actor=carol, subject="Late", body="Still there?", channel="email", at=late)
+    first_response = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert first_response.due_at == late + timedelta(hours=1)
+
+
+def test_listing_calendars_takes_four_queries_however_many(dave, tiers):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            for calendar in calendars_for(dave):
+                list(calendar.hours.all()), list(calendar.days.all()), list(calendar.versions.all())
+        return len(captured)
+
+    assert queries() == 4
+    BusinessCalendar.objects.create(name="Spare", time_zone="UTC")
+    assert queries() == 4

@@ -1,5 +1,7 @@
-"""Tier endpoints: everyone signed in reads the terms; only admins change them."""
+"""Tier and calendar endpoints: everyone signed in reads a tier's terms; managers read calendars
+and versions; only admins change them."""
 
+from datetime import date, datetime, time
 from typing import Literal
 
 from django.http import HttpRequest
@@ -10,6 +12,7 @@ from tierdesk.schemas import In, Out
 from tierdesk.sla.services import reapply_terms
 from tierdesk.tiers import selectors, services
 from tierdesk.tiers.models import BusinessCalendar, Tier
+from tierdesk.tiers.services import CustomDay, Hours
 
 router = Router(tags=["tiers"])
 
@@ -40,6 +43,7 @@ class TierOut(Out):
     account_manager_required: bool
     min_seniority: int
     phone_answer_target_seconds: int | None
+    pausing_statuses: dict[str, list[str]]
     coverage: list[CoverageOut]
     targets: list[TargetOut]
 
@@ -68,6 +72,7 @@ class TargetIn(In):
     target_seconds: int = Field(gt=0, le=366 * 86400)
     business_time: bool = True
     warn_percent: int = Field(default=75, gt=0, lt=100)
+    effective_from: datetime | None = None
 
 
 class TierIn(In):
@@ -84,6 +89,31 @@ class TierIn(In):
 
 class CoverageIn(In):
     calendar_id: int
+    effective_from: datetime | None = None
+
+
+class HoursOut(Out):
+    weekday: int
+    start: time
+    end: time
+
+
+class DayOut(Out):
+    day: date
+    start: time | None
+    end: time | None
+    note: str
+
+
+class VersionOut(Out):
+    number: int
+    effective_from: datetime
+    created_at: datetime
+    created_by: str | None = Field(default=None, alias="created_by.username")
+
+
+class VersionWithRulesOut(VersionOut):
+    rules: dict[str, object]
 
 
 class CalendarOut(Out):
@@ -93,6 +123,75 @@ class CalendarOut(Out):
     always_open: bool
     holiday_country: str
     holiday_subdivision: str
+    hours: list[HoursOut]
+    days: list[DayOut]
+    versions: list[VersionOut]
+
+    @staticmethod
+    def resolve_hours(obj: BusinessCalendar) -> list[object]:
+        return list(obj.hours.all())
+
+    @staticmethod
+    def resolve_days(obj: BusinessCalendar) -> list[object]:
+        return list(obj.days.all())
+
+    @staticmethod
+    def resolve_versions(obj: BusinessCalendar) -> list[object]:
+        return list(obj.versions.all())
+
+
+class HoursIn(In):
+    weekday: int
+    start: time
+    end: time
+
+
+class ShiftIn(In):
+    start: time
+    end: time
+
+
+class DayIn(In):
+    day: date
+    hours: list[ShiftIn] = Field(default_factory=list, description="none: closed all day")
+    note: str = Field(default="", max_length=120)
+    effective_from: datetime | None = None
+
+
+class CalendarIn(In):
+    name: str = Field(min_length=1, max_length=80)
+    time_zone: str = Field(min_length=1, max_length=64)
+    always_open: bool = False
+    holiday_country: str = Field(default="", max_length=8)
+    holiday_subdivision: str = Field(default="", max_length=16)
+    hours: list[HoursIn] = Field(default_factory=list)
+    days: list[DayIn] = Field(default_factory=list)
+
+
+class HoursPutIn(In):
+    hours: list[HoursIn]
+    effective_from: datetime | None = None
+
+
+class CalendarPatchIn(In):
+    time_zone: str | None = Field(default=None, min_length=1, max_length=64)
+    always_open: bool | None = None
+    holiday_country: str | None = Field(default=None, max_length=8)
+    holiday_subdivision: str | None = Field(default=None, max_length=16)
+    effective_from: datetime | None = None
+
+
+class PausingIn(In):
+    pausing_statuses: dict[str, list[str]]
+    effective_from: datetime | None = None
+
+
+def _hours(rows: list[HoursIn]) -> list[Hours]:
+    return [Hours(h.weekday, h.start, h.end) for h in rows]
+
+
+def _day(row: DayIn) -> CustomDay:
+    return CustomDay(row.day, tuple((s.start, s.end) for s in row.hours), row.note)
 
 
 ChannelName = Literal["email", "web", "chat", "phone", "api"]
@@ -121,7 +220,80 @@ def create_tier(request: HttpRequest, body: TierIn) -> Status[object]:
 
 @router.get("/calendars", response=list[CalendarOut])
 def list_calendars(request: HttpRequest) -> object:
-    return list(BusinessCalendar.objects.order_by("name"))
+    return list(selectors.calendars_for(request.auth))
+
+
+@router.post("/calendars", response={201: CalendarOut})
+def create_calendar(request: HttpRequest, body: CalendarIn) -> Status[object]:
+    calendar = services.create_calendar(
+        actor=request.auth,
+        name=body.name,
+        time_zone=body.time_zone,
+        always_open=body.always_open,
+        holiday_country=body.holiday_country,
+        holiday_subdivision=body.holiday_subdivision,
+        hours=_hours(body.hours),
+        days=[_day(d) for d in body.days],
+    )
+    return Status(201, selectors.calendar_for(request.auth, calendar.pk))
+
+
+@router.get("/calendars/{calendar_id}", response=CalendarOut)
+def get_calendar(request: HttpRequest, calendar_id: int) -> object:
+    return selectors.calendar_for(request.auth, calendar_id)
+
+
+@router.patch("/calendars/{calendar_id}", response=CalendarOut)
+def edit_calendar(request: HttpRequest, calendar_id: int, body: CalendarPatchIn) -> object:
+    """Time zone, 24/7 and holidays; a new version in force from effective_from (now)."""
+    services.edit_calendar(
+        actor=request.auth,
+        calendar=selectors.calendar_for(request.auth, calendar_id),
+        **body.dict(exclude_unset=True),
+    )
+    return selectors.calendar_for(request.auth, calendar_id)
+
+
+@router.put("/calendars/{calendar_id}/hours", response=CalendarOut)
+def set_hours(request: HttpRequest, calendar_id: int, body: HoursPutIn) -> object:
+    """Replace the weekly hours (overlapping ones are stored merged) as a new version."""
+    services.edit_calendar(
+        actor=request.auth,
+        calendar=selectors.calendar_for(request.auth, calendar_id),
+        hours=_hours(body.hours),
+        effective_from=body.effective_from,
+    )
+    return selectors.calendar_for(request.auth, calendar_id)
+
+
+@router.post("/calendars/{calendar_id}/days", response={201: CalendarOut})
+def set_custom_day(request: HttpRequest, calendar_id: int, body: DayIn) -> Status[object]:
+    """Add or replace a custom day: closed (no hours) or open only in its hours."""
+    services.set_custom_day(
+        actor=request.auth,
+        calendar=selectors.calendar_for(request.auth, calendar_id),
+        day=_day(body),
+        effective_from=body.effective_from,
+    )
+    return Status(201, selectors.calendar_for(request.auth, calendar_id))
+
+
+@router.delete("/calendars/{calendar_id}/days/{day}", response=CalendarOut)
+def remove_custom_day(
+    request: HttpRequest, calendar_id: int, day: date, effective_from: datetime | None = None
+) -> object:
+    services.remove_custom_day(
+        actor=request.auth,
+        calendar=selectors.calendar_for(request.auth, calendar_id),
+        day=day,
+        effective_from=effective_from,
+    )
+    return selectors.calendar_for(request.auth, calendar_id)
+
+
+@router.get("/calendars/{calendar_id}/versions", response=list[VersionWithRulesOut])
+def calendar_versions(request: HttpRequest, calendar_id: int) -> object:
+    return list(selectors.calendar_versions(request.auth, calendar_id).select_related("created_by"))
 
 
 @router.get("/{tier_id}", response=TierOut)
@@ -161,11 +333,13 @@ def remove_target(
 def set_coverage(
     request: HttpRequest, tier_id: int, channel: ChannelName, body: CoverageIn
 ) -> object:
-    calendar = BusinessCalendar.objects.filter(pk=body.calendar_id).first()
-    if calendar is None:
-        raise NotFound(f"No calendar {body.calendar_id}.")
+    tier = _tier(tier_id)
     services.set_coverage(
-        actor=request.auth, tier=_tier(tier_id), channel=channel, calendar=calendar
+        actor=request.auth,
+        tier=tier,
+        channel=channel,
+        calendar=selectors.calendar_for(request.auth, body.calendar_id),
+        effective_from=body.effective_from,
     )
     return _tier(tier_id)
 
@@ -180,3 +354,20 @@ def remove_coverage(request: HttpRequest, tier_id: int, channel: ChannelName) ->
 def reapply(request: HttpRequest, tier_id: int) -> dict[str, int]:
     """Put the tier's open tickets on its current targets (edits otherwise apply to new clocks)."""
     return {"tickets": reapply_terms(actor=request.auth, tier=_tier(tier_id))}
+
+
+@router.put("/{tier_id}/pausing-statuses", response=TierOut)
+def set_pausing_statuses(request: HttpRequest, tier_id: int, body: PausingIn) -> object:
+    """Which waiting statuses pause each metric, as a new policy version."""
+    services.set_pausing_statuses(
+        actor=request.auth,
+        tier=_tier(tier_id),
+        mapping=body.pausing_statuses,
+        effective_from=body.effective_from,
+    )
+    return _tier(tier_id)
+
+
+@router.get("/{tier_id}/policy-versions", response=list[VersionWithRulesOut])
+def policy_versions(request: HttpRequest, tier_id: int) -> object:
+    return list(selectors.policy_versions(request.auth, tier_id).select_related("created_by"))

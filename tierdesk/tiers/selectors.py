@@ -1,8 +1,17 @@
-"""Reads for tiers: what a tier includes and which calendar a channel runs on."""
+"""Reads for tiers: what a tier includes, which calendar a channel runs on, their versions."""
 
 from django.db.models import Prefetch, QuerySet
 
-from tierdesk.tiers.models import BusinessCalendar, ChannelCoverage, SlaTarget, Tier
+from tierdesk.accounts.models import Role, User
+from tierdesk.errors import NotAllowed, NotFound
+from tierdesk.tiers.models import (
+    BusinessCalendar,
+    CalendarVersion,
+    ChannelCoverage,
+    SlaTarget,
+    Tier,
+    TierPolicyVersion,
+)
 
 
 def tiers_with_terms() -> QuerySet[Tier]:
@@ -24,3 +33,35 @@ def coverage_calendar(*, tier: Tier, channel: str) -> BusinessCalendar | None:
         .first()
     )
     return coverage.calendar if coverage else None
+
+
+def _require_reader(actor: User) -> None:
+    if actor.role not in (Role.ADMIN, Role.MANAGER):
+        raise NotAllowed("Only managers and admins can read calendars and policy versions.")
+
+
+def calendars_for(actor: User) -> QuerySet[BusinessCalendar]:
+    """Every calendar with its hours, custom days and versions, in four queries."""
+    _require_reader(actor)
+    return BusinessCalendar.objects.order_by("name").prefetch_related(
+        "hours", "days", Prefetch("versions", queryset=CalendarVersion.objects.order_by("number"))
+    )
+
+
+def calendar_for(actor: User, calendar_id: int) -> BusinessCalendar:
+    calendar = calendars_for(actor).filter(pk=calendar_id).first()
+    if calendar is None:
+        raise NotFound(f"No calendar {calendar_id}.")
+    return calendar
+
+
+def calendar_versions(actor: User, calendar_id: int) -> QuerySet[CalendarVersion]:
+    calendar = calendar_for(actor, calendar_id)
+    return CalendarVersion.objects.filter(calendar=calendar).order_by("number")
+
+
+def policy_versions(actor: User, tier_id: int) -> QuerySet[TierPolicyVersion]:
+    _require_reader(actor)
+    if not Tier.objects.filter(pk=tier_id).exists():
+        raise NotFound(f"No tier {tier_id}.")
+    return TierPolicyVersion.objects.filter(tier_id=tier_id).order_by("number")

@@ -170,7 +170,77 @@ def _check_target(priority: str, metric: str, target_seconds: int, warn_percent:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    priority: str
+    metric: str
+    target_seconds: int
+    business_time: bool = True
+    warn_percent: int = 75
+
+
 @transaction.atomic
+def change_policy(
+    *,
+    actor: User,
+    tier: Tier,
+    targets: Sequence[Target] = (),
+    remove_targets: Sequence[tuple[str, str]] = (),
+    coverage: Mapping[str, BusinessCalendar] | None = None,
+    remove_coverage: Sequence[str] = (),
+    pausing_statuses: Mapping[str, Sequence[str]] | None = None,
+    effective_from: datetime | None = None,
+) -> TierPolicyVersion:
+    """Change a tier's targets, coverage and pausing statuses together: one new version.
+
+    `targets` are set (added or replaced), `remove_targets` are (priority, metric) pairs to
+    drop, `coverage` maps channels to the calendar they are staffed on, `remove_coverage`
+    drops channels; `pausing_statuses` replaces the mapping. Clocks already running keep
+    the version they started under until a manager re-applies the tier.
+    """
+    _require_admin(actor)
+    for t in targets:
+        _check_target(t.priority, t.metric, t.target_seconds, t.warn_percent)
+    coverage = coverage or {}
+    unknown = sorted(set(coverage) - set(Channel.values))
+    if unknown:
+        raise Invalid(
+            f"Unknown channel {unknown[0]!r}; use one of {', '.join(Channel.values)}.",
+            fields={"channel": "unknown channel"},
+        )
+    if REQUIRED_CHANNEL in remove_coverage:
+        raise Invalid(
+            "Every tier answers email: its email hours also time contacts through channels "
+            "the tier lacks. Change the email calendar instead of removing email.",
+            fields={"channel": "email cannot be removed"},
+        )
+    pausing = None if pausing_statuses is None else _check_pausing(pausing_statuses)
+    now = timezone.now()
+    tier = _locked(tier)
+    for t in targets:
+        SlaTarget.objects.update_or_create(
+            tier=tier,
+            priority=t.priority,
+            metric=t.metric,
+            defaults={
+                "target_seconds": t.target_seconds,
+                "business_time": t.business_time,
+                "warn_percent": t.warn_percent,
+            },
+        )
+    for priority, metric in remove_targets:
+        SlaTarget.objects.filter(tier=tier, priority=priority, metric=metric).delete()
+    for channel, calendar in coverage.items():
+        ChannelCoverage.objects.update_or_create(
+            tier=tier, channel=channel, defaults={"calendar": calendar}
+        )
+    ChannelCoverage.objects.filter(tier=tier, channel__in=remove_coverage).delete()
+    if pausing is not None:
+        tier.pausing_statuses = pausing
+        tier.save(update_fields=["pausing_statuses"])
+    return _new_policy_version(tier=tier, actor=actor, now=now, effective_from=effective_from)
+
+
 def set_target(
     *,
     actor: User,
@@ -182,25 +252,11 @@ def set_target(
     warn_percent: int = 75,
     effective_from: datetime | None = None,
 ) -> SlaTarget:
-    _require_admin(actor)
-    _check_target(priority, metric, target_seconds, warn_percent)
-    now = timezone.now()
-    tier = _locked(tier)
-    target, _ = SlaTarget.objects.update_or_create(
-        tier=tier,
-        priority=priority,
-        metric=metric,
-        defaults={
-            "target_seconds": target_seconds,
-            "business_time": business_time,
-            "warn_percent": warn_percent,
-        },
-    )
-    _new_policy_version(tier=tier, actor=actor, now=now, effective_from=effective_from)
-    return target
+    target = Target(priority, metric, target_seconds, business_time, warn_percent)
+    change_policy(actor=actor, tier=tier, targets=[target], effective_from=effective_from)
+    return SlaTarget.objects.get(tier=tier, priority=priority, metric=metric)
 
 
-@transaction.atomic
 def remove_target(
     *,
     actor: User,
@@ -209,11 +265,9 @@ def remove_target(
     metric: str,
     effective_from: datetime | None = None,
 ) -> None:
-    _require_admin(actor)
-    now = timezone.now()
-    tier = _locked(tier)
-    SlaTarget.objects.filter(tier=tier, priority=priority, metric=metric).delete()
-    _new_policy_version(tier=tier, actor=actor, now=now, effective_from=effective_from)
+    change_policy(
+        actor=actor, tier=tier, remove_targets=[(priority, metric)], effective_from=effective_from
+    )
 
 
 @transaction.atomic
@@ -239,7 +293,6 @@ def create_tier(*, actor: User, name: str, rank: int, fields: dict[str, Any]) ->
     return tier
 
 
-@transaction.atomic
 def set_coverage(
     *,
     actor: User,
@@ -249,37 +302,17 @@ def set_coverage(
     effective_from: datetime | None = None,
 ) -> ChannelCoverage:
     """Include a channel in the tier, staffed on `calendar`; clocks started from then use it."""
-    _require_admin(actor)
-    if channel not in Channel.values:
-        raise Invalid(
-            f"Unknown channel {channel!r}; use one of {', '.join(Channel.values)}.",
-            fields={"channel": "unknown channel"},
-        )
-    now = timezone.now()
-    tier = _locked(tier)
-    coverage, _ = ChannelCoverage.objects.update_or_create(
-        tier=tier, channel=channel, defaults={"calendar": calendar}
+    change_policy(
+        actor=actor, tier=tier, coverage={channel: calendar}, effective_from=effective_from
     )
-    _new_policy_version(tier=tier, actor=actor, now=now, effective_from=effective_from)
-    return coverage
+    return ChannelCoverage.objects.get(tier=tier, channel=channel)
 
 
-@transaction.atomic
 def remove_coverage(
     *, actor: User, tier: Tier, channel: str, effective_from: datetime | None = None
 ) -> None:
     """Drop a channel: contacts through it are refused politely from then on."""
-    _require_admin(actor)
-    if channel == REQUIRED_CHANNEL:
-        raise Invalid(
-            "Every tier answers email: its email hours also time contacts through channels "
-            "the tier lacks. Change the email calendar instead of removing email.",
-            fields={"channel": "email cannot be removed"},
-        )
-    now = timezone.now()
-    tier = _locked(tier)
-    ChannelCoverage.objects.filter(tier=tier, channel=channel).delete()
-    _new_policy_version(tier=tier, actor=actor, now=now, effective_from=effective_from)
+    change_policy(actor=actor, tier=tier, remove_coverage=[channel], effective_from=effective_from)
 
 
 def _check_pausing(mapping: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -305,7 +338,6 @@ def _check_pausing(mapping: Mapping[str, Sequence[str]]) -> dict[str, list[str]]
     return {m: [s for s in PAUSABLE_STATUSES if s in mapping.get(m, ())] for m in Metric.values}
 
 
-@transaction.atomic
 def set_pausing_statuses(
     *,
     actor: User,
@@ -314,14 +346,8 @@ def set_pausing_statuses(
     effective_from: datetime | None = None,
 ) -> Tier:
     """Which statuses pause each metric's clock; a metric left out never pauses."""
-    _require_admin(actor)
-    pausing = _check_pausing(mapping)
-    now = timezone.now()
-    tier = _locked(tier)
-    tier.pausing_statuses = pausing
-    tier.save(update_fields=["pausing_statuses"])
-    _new_policy_version(tier=tier, actor=actor, now=now, effective_from=effective_from)
-    return tier
+    change_policy(actor=actor, tier=tier, pausing_statuses=mapping, effective_from=effective_from)
+    return Tier.objects.get(pk=tier.pk)
 
 
 # --- calendars -----------------------------------------------------------------------------
