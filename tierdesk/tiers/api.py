@@ -2,7 +2,7 @@
 and versions; only admins change them."""
 
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Status
@@ -11,8 +11,10 @@ from tierdesk.errors import NotFound
 from tierdesk.schemas import In, Out
 from tierdesk.sla.services import reapply_terms
 from tierdesk.tiers import selectors, services
-from tierdesk.tiers.models import BusinessCalendar, Tier
+from tierdesk.tiers.models import BusinessCalendar, Metric, Tier
 from tierdesk.tiers.services import CustomDay, Hours
+
+CUSTOMER_METRICS = (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE)
 
 router = Router(tags=["tiers"])
 
@@ -52,8 +54,14 @@ class TierOut(Out):
         return list(obj.coverage.all())
 
     @staticmethod
-    def resolve_targets(obj: Tier) -> list[object]:
-        return list(obj.targets.all())
+    def resolve_targets(obj: Tier, context: dict[str, Any]) -> list[object]:
+        targets = list(obj.targets.all())
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        if getattr(user, "is_agent", False):
+            return targets
+        # Customers see the response times their tier promises, never internal targets.
+        return [t for t in targets if t.metric in CUSTOMER_METRICS]
 
 
 class TierPatchIn(In):
