@@ -1,4 +1,4 @@
-"""The `tierdesk` command: serve, worker, migrate, demo, createuser, and any Django command."""
+"""The `tierdesk` command: serve, worker, migrate, demo, createuser, sla-verify, Django commands."""
 
 import argparse
 import os
@@ -66,6 +66,26 @@ def demo(args: argparse.Namespace) -> None:
     print(summary)  # noqa: T201
 
 
+def sla_verify(args: argparse.Namespace) -> None:
+    _django()
+    from tierdesk.sla.ledger import verify
+    from tierdesk.sla.models import SlaClock
+
+    clocks = SlaClock.objects.all()
+    if args.ticket:
+        clocks = clocks.filter(ticket_id__in=args.ticket)
+    checked = wrong = 0
+    for start in range(0, clocks.count(), 5000):
+        chunk = list(clocks.order_by("pk")[start : start + 5000])
+        checked += len(chunk)
+        for mismatch in verify(chunk):
+            wrong += 1
+            print(f"clock {mismatch.clock_id}: {mismatch.why}")  # noqa: T201
+    print(f"{checked} clocks replayed from the SLA ledger, {wrong} differ")  # noqa: T201
+    if wrong:
+        sys.exit(1)
+
+
 def createuser(args: argparse.Namespace) -> None:
     _django()
     from tierdesk.accounts.services import create_user, issue_token
@@ -95,6 +115,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--tickets", type=int, default=2500)
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=demo)
+    p = sub.add_parser(
+        "sla-verify", help="replay every clock from the SLA ledger and report any that differ"
+    )
+    p.add_argument("--ticket", type=int, action="append", help="only this ticket (repeatable)")
+    p.set_defaults(func=sla_verify)
     p = sub.add_parser("createuser", help="create a user; --token also prints an API token")
     p.add_argument("username")
     p.add_argument("--email", default="")

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -219,3 +220,18 @@ def test_the_ticket_page_shows_when_a_late_answer_came(alice, ticket):
     page = client.get(f"/tickets/{ticket.pk}/").text
     assert 'due <time datetime="2026-03-03T11:00:00+00:00">' in page
     assert 'met late <time datetime="2026-03-03T13:00:00+00:00">' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sla_verify_replays_the_ledger_from_the_command_line(tiers, carol, alice):
+    from tests.accounts.test_cli import tierdesk
+
+    opened = tickets.open_ticket(actor=carol, subject="x", body="x", channel="email", at=T0)
+    tickets.reply(actor=alice, ticket=opened, body="late", at=T0 + timedelta(hours=2))
+    done = tierdesk("sla-verify")
+    assert done.returncode == 0, done.stderr
+    assert "3 clocks replayed from the SLA ledger, 0 differ" in done.stdout
+    SlaClock.objects.filter(ticket=opened, metric="resolution").update(warn_percent=10)
+    broken = tierdesk("sla-verify", "--ticket", str(opened.pk))
+    assert broken.returncode == 1
+    assert "the row differs from the replay" in broken.stdout
