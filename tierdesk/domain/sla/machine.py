@@ -195,8 +195,8 @@ def resume(clock: Clock, at: int, calendar: Calendar) -> Step:
     return Step(_scheduled(clock, calendar), (Event(Fact.RESUMED, at),))
 
 
-def stop(clock: Clock, at: int, calendar: Calendar) -> Step:
-    """The metric's event happened at ``at``: achieved by the due second, else breached."""
+def _halt(clock: Clock, at: int, calendar: Calendar, fact: Fact, **ending: object) -> Step:
+    """Stop counting for good at ``at``, after recording what was passed before it."""
     step = advance(clock, at, calendar)
     clock = step.clock
     if not clock.live:
@@ -207,31 +207,23 @@ def stop(clock: Clock, at: int, calendar: Calendar) -> Step:
         since=None,
         due=clock.due if clock.since is not None else None,
         warn=None,
-        achieved_at=at,
         stopped_at=at,
     )
-    if clock.breached_at is not None:
-        return step.then(Step(clock, (Event(Fact.SATISFIED_LATE, at),)))
-    return step.then(Step(replace(clock, state=State.ACHIEVED), (Event(Fact.ACHIEVED, at),)))
+    return step.then(Step(replace(clock, **ending), (Event(fact, at),)))  # type: ignore[arg-type]
+
+
+def stop(clock: Clock, at: int, calendar: Calendar) -> Step:
+    """The metric's event happened at ``at``: achieved by the due second, else breached."""
+    if advance(clock, at, calendar).clock.breached_at is not None:
+        return _halt(clock, at, calendar, Fact.SATISFIED_LATE, achieved_at=at)
+    return _halt(clock, at, calendar, Fact.ACHIEVED, achieved_at=at, state=State.ACHIEVED)
 
 
 def cancel(clock: Clock, at: int, calendar: Calendar) -> Step:
     """The metric no longer applies (ticket closed, solved, merged); a breach stays."""
-    step = advance(clock, at, calendar)
-    clock = step.clock
-    if not clock.live:
-        return step
-    clock = replace(
-        clock,
-        elapsed=clock.elapsed_at(at, calendar),
-        since=None,
-        due=None,
-        warn=None,
-        stopped_at=at,
-        cancelled_at=at,
-        state=State.BREACHED if clock.breached_at is not None else State.CANCELLED,
-    )
-    return step.then(Step(clock, (Event(Fact.CANCELLED, at),)))
+    late = advance(clock, at, calendar).clock.breached_at is not None
+    state = State.BREACHED if late else State.CANCELLED
+    return _halt(clock, at, calendar, Fact.CANCELLED, due=None, cancelled_at=at, state=state)
 
 
 def retarget(
