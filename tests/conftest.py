@@ -166,3 +166,15 @@ def _close_connection_pools(django_db_setup, django_db_blocker):
                     " WHERE datname = %s AND pid <> pg_backend_pid()",
                     [name],
                 )
+
+
+def run_queued_tasks():
+    """Run what a task worker would pick up now, in this test's transaction; returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    done = 0
+    for result in DBTaskResult.objects.ready().order_by("enqueued_at"):
+        result.task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+        result.delete()
+        done += 1
+    return done

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from tierdesk.accounts.models import Role, Seniority, User
 from tierdesk.accounts.services import create_group, create_user
-from tierdesk.customers.models import Contact, Organization
-from tierdesk.customers.services import create_contact, create_organization, link_login
+from tierdesk.customers.models import Organization
+from tierdesk.customers.services import create_contact, create_organization
 from tierdesk.sla.models import SlaClock
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import Status
+from tierdesk.tickets.participants import Author
 from tierdesk.tiers.models import Channel, Priority, Tier
 from tierdesk.tiers.selectors import allowed_channels
 
@@ -238,12 +239,14 @@ def _ticket(
     subject, body = rng.choice(TOPICS)
     channels = [c for c in allowed_channels(org.tier) if c != Channel.API]
     priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
-    customer = contact.user or _as_customer(contact)
+    # Most customers write in without a portal login: the contact itself is the author.
+    customer = Author.customer(contact)
     eligible = [a for a in agents if a.seniority >= org.tier.min_seniority]
     agent = rng.choice(eligible)
     with transaction.atomic():
         ticket = tickets.open_ticket(
-            actor=customer,
+            actor=contact.user,
+            author=customer,
             subject=subject,
             body=body,
             channel=rng.choice(channels),
@@ -266,7 +269,13 @@ def _ticket(
             at += timedelta(minutes=rng.randint(20, 60 * 24))
             if at >= now:
                 return
-            tickets.reply(actor=customer, ticket=ticket, body=rng.choice(CUSTOMER_REPLIES), at=at)
+            tickets.reply(
+                actor=contact.user,
+                author=customer,
+                ticket=ticket,
+                body=rng.choice(CUSTOMER_REPLIES),
+                at=at,
+            )
             at = _within(rng, ticket.pk, "next_response", at)
             if at >= now:
                 return
@@ -279,17 +288,3 @@ def _ticket(
                 tickets.change_status(
                     actor=agent, ticket=ticket, status=Status.CLOSED, at=at + timedelta(days=4)
                 )
-
-
-_customers: dict[int, User] = {}
-
-
-def _as_customer(contact: Contact) -> User:
-    """Demo contacts write without a portal login; a login-less user stands in for them."""
-    if contact.pk not in _customers:
-        user = create_user(
-            username=f"contact-{contact.pk}", email=contact.email, password=None, role=Role.CUSTOMER
-        )
-        link_login(contact=contact, user=user)
-        _customers[contact.pk] = user
-    return _customers[contact.pk]

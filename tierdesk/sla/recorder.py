@@ -17,6 +17,7 @@ from tierdesk.accounts.models import User
 from tierdesk.domain.sla import machine
 from tierdesk.sla.models import AlertKind, SlaAlert, SlaClock, SlaLedgerEntry, Transition
 from tierdesk.tickets.models import EventKind, Ticket, TicketEvent
+from tierdesk.tickets.subscribers import dispatch
 
 TICKET_EVENT = {
     machine.Fact.STARTED: EventKind.CLOCK_STARTED,
@@ -108,6 +109,7 @@ class Batch:
         # Alerts first: their unique constraint is the last guard against a second recorder.
         SlaAlert.objects.bulk_create(self.alerts)
         TicketEvent.objects.bulk_create(self.events)
+        dispatch(self.events)
         SlaLedgerEntry.objects.bulk_create(self.ledger)
 
 

@@ -23,6 +23,7 @@ from tierdesk.tickets.schemas import (
     TicketQuery,
 )
 from tierdesk.tickets.selectors import TicketFilters
+from tierdesk.tiers.models import Channel
 
 router = Router(tags=["tickets"])
 
@@ -82,6 +83,7 @@ def reply(request: HttpRequest, ticket_id: int, body: ReplyIn) -> Status[object]
             body=body.body,
             attachments=body.attachments,
             status=body.status,
+            channel=Channel.API,
         ),
     )
 

@@ -116,10 +116,26 @@ class Message(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField()
+    # The channel the message came in or went out by, and its id there (an email's
+    # Message-ID, a chat message id, a call id): threading and de-duplication are queries.
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    external_id = models.CharField(max_length=255, blank=True)
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="message_thread")]
+        constraints = [
+            # One message per id per channel: a redelivered email or chat frame is the same
+            # message (message_by_external_id()).
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="one_message_per_external_id",
+            ),
+        ]
 
 
 class Attachment(models.Model):
@@ -128,8 +144,13 @@ class Attachment(models.Model):
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
+    # Empty for files that came in with a message (an email attachment): nobody signed in.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="uploads",
     )
     file = models.FileField(upload_to="attachments/%Y/%m/")
     filename = models.CharField(max_length=255)

@@ -19,7 +19,6 @@ from tierdesk.sla import services as sla
 from tierdesk.tickets.models import (
     STATUS_TRANSITIONS,
     Attachment,
-    AuthorKind,
     EventKind,
     Message,
     MessageKind,
@@ -28,6 +27,8 @@ from tierdesk.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from tierdesk.tickets.participants import Author
+from tierdesk.tickets.subscribers import dispatch
 from tierdesk.tiers.models import Channel, Priority, Tier
 from tierdesk.tiers.selectors import allowed_channels
 from tierdesk.uploads import too_large
@@ -43,9 +44,11 @@ def record_event(
     after: Any = None,
     **data: Any,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket, kind=kind, actor=actor, at=at, before=before, after=after, data=data
     )
+    dispatch([event])
+    return event
 
 
 def _require_agent(actor: User | None, what: str) -> None:
@@ -142,7 +145,8 @@ def check_channel(*, requester: Contact, channel: str, at: datetime) -> None:
 
 def open_ticket(
     *,
-    actor: User,
+    actor: User | None = None,
+    author: Author | None = None,
     subject: str,
     body: str,
     channel: str,
@@ -150,26 +154,35 @@ def open_ticket(
     priority: str = Priority.NORMAL,
     tags: Iterable[str] = (),
     attachments: Sequence[int] = (),
+    external_id: str = "",
     at: datetime | None = None,
 ) -> Ticket:
+    """A new ticket from its first message: a customer writing in, or an agent logging it.
+
+    ``author`` says who wrote it (a contact with no login, for an email); without it the
+    signed-in ``actor`` is the author. A message already received (same channel and
+    external id) returns its ticket again and writes nothing.
+    """
     now = at or timezone.now()
+    author = author or _author_of(actor)
     subject = _clean_text(subject, field="subject", max_chars=200)
     body = _clean_text(body, field="body", max_chars=settings.TIERDESK_MAX_MESSAGE_CHARS)
     _choice(channel, Channel, "channel")
     _choice(priority, Priority, "priority")
-    if actor.is_agent:
-        if requester is None:
-            raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
-    else:
-        own = getattr(actor, "contact", None)
-        if own is None:
-            raise NotAllowed("This login is not linked to a customer contact.")
-        if requester is not None and requester.pk != own.pk:
+    seen = _already_received(channel, external_id)
+    if seen is not None:
+        return seen.ticket
+    if author.is_customer:
+        assert author.contact is not None
+        if requester is not None and requester.pk != author.contact.pk:
             raise NotAllowed("Customers open tickets for themselves; leave out requester_id.")
-        requester = own
+        requester = author.contact
+    elif requester is None:
+        raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
     check_channel(requester=requester, channel=channel, at=now)
     return _open_ticket(
         actor=actor,
+        author=author,
         subject=subject,
         body=body,
         channel=channel,
@@ -177,14 +190,72 @@ def open_ticket(
         priority=priority,
         tags=tags,
         attachments=attachments,
+        external_id=external_id,
         at=now,
     )
+
+
+def _author_of(actor: User | None) -> Author:
+    if actor is None:
+        raise Invalid("Say who wrote the message.", fields={"author": "required"})
+    return Author.of(actor)
+
+
+def _already_received(channel: str, external_id: str) -> Message | None:
+    if not external_id:
+        return None
+    return (
+        Message.objects.select_related("ticket")
+        .filter(channel=channel, external_id=external_id)
+        .first()
+    )
+
+
+def _post(
+    ticket: Ticket,
+    author: Author,
+    *,
+    actor: User | None,
+    kind: str,
+    body: str,
+    channel: str,
+    attachments: Sequence[int],
+    at: datetime,
+    external_id: str = "",
+    in_reply_to: Message | None = None,
+) -> tuple[Message, TicketEvent]:
+    """A message on the ticket with its files and its event: the one way messages are written."""
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=kind,
+        author_kind=author.kind,
+        author=author.user,
+        contact=author.contact,
+        body=body,
+        created_at=at,
+        channel=channel,
+        external_id=external_id[:255],
+        in_reply_to=in_reply_to,
+    )
+    if actor is not None:
+        _claim_attachments(actor, attachments, message)
+    event = record_event(
+        ticket=ticket,
+        kind=EventKind.NOTE_ADDED if kind == MessageKind.INTERNAL else EventKind.MESSAGE_ADDED,
+        actor=actor,
+        at=at,
+        message_id=message.pk,
+        author_kind=author.kind,
+        channel=channel,
+    )
+    return message, event
 
 
 @transaction.atomic
 def _open_ticket(
     *,
-    actor: User,
+    actor: User | None,
+    author: Author,
     subject: str,
     body: str,
     channel: str,
@@ -193,9 +264,10 @@ def _open_ticket(
     tags: Iterable[str],
     attachments: Sequence[int],
     at: datetime,
+    external_id: str = "",
     follow_up_of: Ticket | None = None,
 ) -> Ticket:
-    by_agent = actor.is_agent
+    by_agent = author.is_agent
     ticket = Ticket.objects.create(
         subject=subject,
         requester=requester,
@@ -212,16 +284,6 @@ def _open_ticket(
     tag_objs = _tags(tags)
     if tag_objs:
         ticket.tags.set(tag_objs)
-    message = Message.objects.create(
-        ticket=ticket,
-        kind=MessageKind.PUBLIC,
-        author_kind=AuthorKind.AGENT if by_agent else AuthorKind.CUSTOMER,
-        author=actor,
-        contact=None if by_agent else requester,
-        body=body,
-        created_at=at,
-    )
-    _claim_attachments(actor, attachments, message)
     created = record_event(
         ticket=ticket,
         kind=EventKind.CREATED,
@@ -235,6 +297,18 @@ def _open_ticket(
             "tags": [t.name for t in tag_objs],
         },
         follow_up_of=follow_up_of.pk if follow_up_of else None,
+        author_kind=author.kind,
+    )
+    _post(
+        ticket,
+        author,
+        actor=actor,
+        kind=MessageKind.PUBLIC,
+        body=body,
+        channel=channel,
+        attachments=attachments,
+        at=at,
+        external_id=external_id,
     )
     record_interaction(
         organization_id=requester.organization_id,
@@ -292,51 +366,86 @@ def _save(ticket: Ticket, at: datetime, *fields: str) -> None:
 @transaction.atomic
 def reply(
     *,
-    actor: User,
+    actor: User | None = None,
+    author: Author | None = None,
     ticket: Ticket,
     body: str,
     attachments: Sequence[int] = (),
     status: str | None = None,
+    channel: str | None = None,
+    external_id: str = "",
+    in_reply_to: Message | None = None,
     at: datetime | None = None,
 ) -> Message:
-    """A public message; from a customer it may reopen the ticket or start a follow-up."""
+    """A public message on the ticket's conversation, from whoever ``author`` is.
+
+    From a customer it may reopen the ticket or, on a closed one, start a follow-up (the
+    message then lives on the follow-up and names it). An agent's answer stops the response
+    clocks; the bot's and tierdesk's own messages stop nothing. ``channel`` is the channel a
+    customer's message came in by; everyone else's goes out on the ticket's channel. A
+    message already received (same channel and external id) is returned again and nothing
+    is written.
+    """
     now = at or timezone.now()
+    author = author or _author_of(actor)
     body = _clean_text(body, field="body", max_chars=settings.TIERDESK_MAX_MESSAGE_CHARS)
+    channel = _choice(channel, Channel, "channel") if channel else None
+    seen = _already_received(channel or "", external_id)
+    if seen is not None:
+        return seen
     ticket = _locked(ticket)
-    if actor.is_agent:
-        return _agent_reply(actor, ticket, body, attachments, status, now)
-    if status is not None:
-        raise NotAllowed("Customers cannot set a ticket's status; just write your reply.")
-    return _customer_reply(actor, ticket, body, attachments, now)
+    # A customer's message is on the channel it came in by; answers go out on the ticket's.
+    channel = channel if channel and author.is_customer else ticket.channel
+    if author.is_customer:
+        if status is not None:
+            raise NotAllowed("Customers cannot set a ticket's status; just write your reply.")
+        return _customer_reply(
+            actor, author, ticket, body, attachments, channel, external_id, in_reply_to, now
+        )
+    if ticket.status == Status.CLOSED:
+        raise Conflict("This ticket is closed; open a follow-up ticket instead.", code="closed")
+    if author.is_agent:
+        return _agent_reply(
+            actor, author, ticket, body, attachments, status, channel, external_id, now
+        )
+    message, _ = _post(
+        ticket,
+        author,
+        actor=actor,
+        kind=MessageKind.PUBLIC,
+        body=body,
+        channel=channel,
+        attachments=attachments,
+        at=now,
+        external_id=external_id,
+        in_reply_to=in_reply_to,
+    )
+    _save(ticket, now)
+    return message
 
 
 def _agent_reply(
-    actor: User,
+    actor: User | None,
+    author: Author,
     ticket: Ticket,
     body: str,
     attachments: Sequence[int],
     status: str | None,
+    channel: str,
+    external_id: str,
     at: datetime,
 ) -> Message:
-    if ticket.status == Status.CLOSED:
-        raise Conflict("This ticket is closed; open a follow-up ticket instead.", code="closed")
     target = _choice(status, Status, "status") if status else None
-    message = Message.objects.create(
-        ticket=ticket,
-        kind=MessageKind.PUBLIC,
-        author_kind=AuthorKind.AGENT,
-        author=actor,
-        body=body,
-        created_at=at,
-    )
-    _claim_attachments(actor, attachments, message)
-    added = record_event(
-        ticket=ticket,
-        kind=EventKind.MESSAGE_ADDED,
+    message, added = _post(
+        ticket,
+        author,
         actor=actor,
+        kind=MessageKind.PUBLIC,
+        body=body,
+        channel=channel,
+        attachments=attachments,
         at=at,
-        message_id=message.pk,
-        author_kind=AuthorKind.AGENT,
+        external_id=external_id,
     )
     sla.on_agent_reply(ticket=ticket, at=at, actor=actor, cause=added)
     if target is None and ticket.status == Status.NEW:
@@ -348,21 +457,31 @@ def _agent_reply(
 
 
 def _customer_reply(
-    actor: User, ticket: Ticket, body: str, attachments: Sequence[int], at: datetime
+    actor: User | None,
+    author: Author,
+    ticket: Ticket,
+    body: str,
+    attachments: Sequence[int],
+    channel: str,
+    external_id: str,
+    in_reply_to: Message | None,
+    at: datetime,
 ) -> Message:
-    contact = getattr(actor, "contact", None)
+    contact = author.contact
     if contact is None or contact.organization_id != ticket.organization_id:
-        raise NotAllowed("This login is not linked to the ticket's organization.")
+        raise NotAllowed("This contact is not part of the ticket's organization.")
     if ticket.status == Status.CLOSED:
         follow_up = _open_ticket(
             actor=actor,
+            author=author,
             subject=f"Follow-up: {ticket.subject}"[:200],
             body=body,
-            channel=ticket.channel,
+            channel=channel,
             requester=contact,
             priority=ticket.priority,
             tags=(),
             attachments=attachments,
+            external_id=external_id,
             at=at,
             follow_up_of=ticket,
         )
@@ -374,23 +493,17 @@ def _customer_reply(
             follow_up_id=follow_up.pk,
         )
         return follow_up.messages.get()
-    message = Message.objects.create(
-        ticket=ticket,
-        kind=MessageKind.PUBLIC,
-        author_kind=AuthorKind.CUSTOMER,
-        author=actor,
-        contact=contact,
-        body=body,
-        created_at=at,
-    )
-    _claim_attachments(actor, attachments, message)
-    added = record_event(
-        ticket=ticket,
-        kind=EventKind.MESSAGE_ADDED,
+    message, added = _post(
+        ticket,
+        author,
         actor=actor,
+        kind=MessageKind.PUBLIC,
+        body=body,
+        channel=channel,
+        attachments=attachments,
         at=at,
-        message_id=message.pk,
-        author_kind=AuthorKind.CUSTOMER,
+        external_id=external_id,
+        in_reply_to=in_reply_to,
     )
     if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
         _set_status(ticket, Status.OPEN, actor=actor, at=at)
@@ -399,7 +512,7 @@ def _customer_reply(
         organization_id=ticket.organization_id,
         contact_id=contact.pk,
         kind=InteractionKind.MESSAGE,
-        channel=ticket.channel,
+        channel=channel,
         summary=f"Reply on #{ticket.pk} {ticket.subject}",
         at=at,
         ticket_id=ticket.pk,
@@ -422,17 +535,15 @@ def add_note(
     now = at or timezone.now()
     body = _clean_text(body, field="body", max_chars=settings.TIERDESK_MAX_MESSAGE_CHARS)
     ticket = _locked(ticket)
-    message = Message.objects.create(
-        ticket=ticket,
+    message, _ = _post(
+        ticket,
+        Author.agent(actor),
+        actor=actor,
         kind=MessageKind.INTERNAL,
-        author_kind=AuthorKind.AGENT,
-        author=actor,
         body=body,
-        created_at=now,
-    )
-    _claim_attachments(actor, attachments, message)
-    record_event(
-        ticket=ticket, kind=EventKind.NOTE_ADDED, actor=actor, at=now, message_id=message.pk
+        channel=ticket.channel,
+        attachments=attachments,
+        at=now,
     )
     _save(ticket, now)
     return message

@@ -94,6 +94,7 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
                     body=data["body"],
                     status=data["status"] or None,
                     attachments=files,
+                    channel=Channel.WEB,
                 )
             form = ReplyForm()
         context = _ticket_context(request, ticket_id, form)

@@ -1,0 +1,66 @@
+"""After-commit subscribers of ticket events: outbound mail, chat push, webhooks, surveys.
+
+A change records its ``TicketEvent`` in its own transaction; each subscriber of that kind
+gets a task of its own, queued in the same transaction on the database task backend, so
+workers only see it once the change has committed, and a change that rolls back queues
+nothing. Other backends queue on commit. One subscriber failing never holds up another:
+each task is retried or recorded on its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from tierdesk.tickets.models import TicketEvent
+
+_subscribers: dict[str, list[str]] = defaultdict(list)
+
+
+def subscribe(kind: str, handler: str) -> None:
+    """Call ``handler`` (a dotted path to ``f(event: TicketEvent)``) after each ``kind`` event.
+
+    Apps subscribe in ``AppConfig.ready``; subscribing twice is a no-op.
+    """
+    if handler not in _subscribers[kind]:
+        _subscribers[kind].append(handler)
+
+
+def unsubscribe(kind: str, handler: str) -> None:
+    if handler in _subscribers[kind]:
+        _subscribers[kind].remove(handler)
+
+
+def subscribers_of(kind: str) -> tuple[str, ...]:
+    return tuple(_subscribers.get(kind, ()))
+
+
+def _transactional_backend() -> bool:
+    return str(settings.TASKS["default"]["BACKEND"]).endswith("DatabaseBackend")
+
+
+def dispatch(events: Iterable[TicketEvent]) -> None:
+    """Queue one delivery per (event, subscriber); call inside the change's transaction."""
+    queue: Callable[..., object] = deliver_event.enqueue
+    for event in events:
+        for handler in subscribers_of(event.kind):
+            if _transactional_backend():
+                queue(event_id=event.pk, handler=handler)
+            else:
+                transaction.on_commit(partial(queue, event_id=event.pk, handler=handler))
+
+
+@task()
+def deliver_event(*, event_id: int, handler: str) -> None:
+    from tierdesk.tickets.models import TicketEvent
+
+    event = TicketEvent.objects.select_related("ticket").get(pk=event_id)
+    import_string(handler)(event)
