@@ -26,7 +26,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
@@ -120,7 +120,11 @@ class LedgerStep:
 
 @dataclass(frozen=True, slots=True)
 class DstChange:
-    """A change of UTC offset: ``at`` is the first instant with the new offset."""
+    """A change of UTC offset: ``at`` (UTC) is the first instant with the new offset.
+
+    In UTC because an instant inside a fold (``fold=1``) never compares equal to one in
+    another zone (PEP 495); ``render_text`` shows the wall clock on both sides.
+    """
 
     at: datetime
     offset_before: int  # seconds east of UTC
@@ -471,7 +475,7 @@ def _changes(tz: tzinfo, starts: Sequence[int], offsets: Sequence[int]) -> list[
         before, after = from_epoch(t - 1, tz), from_epoch(t, tz)
         found.append(
             DstChange(
-                at=after,
+                at=from_epoch(t, UTC),
                 offset_before=offsets[k],
                 offset_after=offsets[k + 1],
                 name_before=before.tzname() or "",
@@ -498,7 +502,7 @@ def _skipped(
 def _dst_reason(change: DstChange) -> Reason:
     forward = change.shift_seconds > 0
     by = duration_words(abs(change.shift_seconds))
-    day = change.at.date()
+    day = (change.at + timedelta(seconds=change.offset_after)).date()  # local day
     return Reason(
         kind=GapKind.CLOCKS_FORWARD if forward else GapKind.CLOCKS_BACK,
         label=f"clocks went {'forward' if forward else 'back'} {by}",
