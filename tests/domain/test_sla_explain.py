@@ -8,6 +8,7 @@ the last Sunday of October (https://www.gov.uk/when-do-the-clocks-change): 29 Ma
 25 October in 2026.
 """
 
+import json
 from datetime import UTC as DT_UTC
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +33,7 @@ from tierdesk.domain.sla.explain import (
     holiday_names,
     timeline,
 )
+from tierdesk.domain.sla.explain_json import explanation_json
 from tierdesk.domain.sla.explain_text import render_text
 
 LONDON = ZoneInfo("Europe/London")
@@ -470,3 +472,34 @@ def test_counted_intervals_add_up_to_business_seconds_between(
     assert [a for a, _ in bounds] == [start, *[b for _, b in bounds[:-1]]]
     assert bounds[-1][1] == end
     assert all(e.reasons for e in entries if isinstance(e, Skipped))
+
+
+def test_a_late_answer_reads_as_an_answer_to_customers() -> None:
+    late = step(
+        4, london(2026, 4, 21, 15), Transition.SATISFIED_LATE, elapsed=8 * HOUR, running=False
+    )
+
+    explanation = explain([*LEDGER, late], now=london(2026, 4, 21, 16), audience=Audience.CUSTOMER)
+
+    assert explanation.steps[-1].transition is Transition.ACHIEVED
+    assert (explanation.state, explanation.left_seconds) == (ClockState.ACHIEVED, 0)
+    assert render_text(explanation, LONDON).startswith("Answered.")
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def test_json_is_plain_data_with_holidays_by_name_and_typed_entries() -> None:
+    started = step(1, london(2026, 4, 2, 15), Transition.STARTED, due=london(2026, 4, 7, 15))
+
+    data = json.loads(json.dumps(explanation_json(explain([started], now=london(2026, 4, 2, 16)))))
+
+    entries = data["spans"][0]["entries"]
+    assert [e["type"] for e in entries] == ["counted", "counted", "skipped", "counted"]
+    assert [r["label"] for r in entries[2]["reasons"]] == [
+        "Good Friday",
+        "weekend",
+        "Easter Monday",
+    ]
+    assert (data["due"], data["time_zone"]) == ("2026-04-07T15:00:00+01:00", "Europe/London")
+    assert data["steps"][0]["arithmetic"]["left_seconds"] == 8 * HOUR

@@ -17,8 +17,9 @@ Decisions (docs/sla-explain.md says why):
   weekly timetable would have kept open: a holiday on a Saturday is just the weekend.
 - Long stretches keep the first and last entries and every holiday, custom day and DST
   change; the ordinary working periods, nights and weekends between become counts.
-- Customers (``Audience.CUSTOMER``) see no warning or breach steps, no warn percentage,
-  no cause or reason of a step whose cause is internal, and no arithmetic disagreements.
+- Customers (``Audience.CUSTOMER``) see no warning or breach steps (a late answer reads as
+  an answer), no warn percentage, no cause or reason of a step whose cause is internal,
+  no arithmetic disagreements and, in the text, nothing about how far over a target is.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Transition(StrEnum):
     WARNED = "warned"
     BREACHED = "breached"
     ACHIEVED = "achieved"
+    SATISFIED_LATE = "satisfied_late"  # the metric's event came after a breach
     CANCELLED = "cancelled"
 
 
@@ -294,6 +296,9 @@ def explain(
     elapsed = last.elapsed_seconds
     if last.running:
         elapsed += business_seconds(last.at, from_epoch(now_t, UTC), last.calendar)
+    left = last.target_seconds - elapsed
+    if audience is Audience.CUSTOMER:
+        left = max(left, 0)  # how far over a promise is tells of a breach
     return Explanation(
         audience=audience,
         now=from_epoch(now_t, now.tzinfo),
@@ -302,7 +307,7 @@ def explain(
         target_seconds=last.target_seconds,
         business_time=last.business_time,
         elapsed_seconds=elapsed,
-        left_seconds=last.target_seconds - elapsed,
+        left_seconds=left,
         due=last.due_after if last.running else None,
         steps=explained,
         spans=spans,
@@ -339,15 +344,17 @@ def _checked(steps: Sequence[LedgerStep], now: datetime) -> list[LedgerStep]:
 
 
 def _for_customer(step: LedgerStep) -> LedgerStep:
+    if step.transition is Transition.SATISFIED_LATE:
+        step = replace(step, transition=Transition.ACHIEVED)  # "late" would tell of a breach
     if step.cause_internal:
-        return replace(step, cause="", reason="")
+        step = replace(step, cause="", reason="")
     return step
 
 
 def _state(last: LedgerStep) -> ClockState:
     if last.running:
         return ClockState.RUNNING
-    if last.transition is Transition.ACHIEVED:
+    if last.transition in (Transition.ACHIEVED, Transition.SATISFIED_LATE):
         return ClockState.ACHIEVED
     if last.transition is Transition.CANCELLED:
         return ClockState.CANCELLED
@@ -378,6 +385,8 @@ def _step(step: LedgerStep, before: LedgerStep | None, audience: Audience) -> St
         )
     customer = audience is Audience.CUSTOMER
     due = step.due_after if step.running else None
+    if customer:
+        left = max(left, 0)
     return Step(
         seq=step.seq,
         at=step.at,

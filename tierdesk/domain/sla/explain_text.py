@@ -34,6 +34,7 @@ _TRANSITION_WORDS = {
     Transition.WARNED: "Warning",
     Transition.BREACHED: "Breached",
     Transition.ACHIEVED: "Met",
+    Transition.SATISFIED_LATE: "Met late",
     Transition.CANCELLED: "Cancelled",
 }
 
@@ -113,6 +114,8 @@ def _headline(e: Explanation, w: _Words) -> str:
         )
     if e.state is ClockState.RUNNING:
         return f"Running. {target}; {counted}, {duration_words(max(e.left_seconds, 0))} left."
+    if e.state is ClockState.ACHIEVED and customer:
+        return "Answered."
     verb = "Met" if e.state is ClockState.ACHIEVED else "Cancelled"
     return f"{verb}. {target}; {counted}."
 
@@ -146,10 +149,14 @@ def _step_words(step: Step, audience: Audience, w: _Words) -> str:
                 f"The calendar gives {w.when(a.computed_due)}; the recorded due time differs."
             )
     elif step.running:
-        over = f"over by {duration_words(-a.left_seconds)}" if a.left_seconds < 0 else "none left"
+        over = "none left"
+        if a.left_seconds < 0 and audience is Audience.AGENT:
+            over = f"over by {duration_words(-a.left_seconds)}"
         due = f"; it was due {w.when(a.due)}" if a.due is not None else ""
         parts.append(f"{_cap(target)}; {counted}; {over}{due}.")
-    elif step.transition is Transition.ACHIEVED:
+    elif audience is Audience.CUSTOMER and step.transition is Transition.ACHIEVED:
+        parts = ["Answered."]
+    elif step.transition in (Transition.ACHIEVED, Transition.SATISFIED_LATE):
         spare = (
             f"{duration_words(a.left_seconds)} to spare"
             if a.left_seconds >= 0
