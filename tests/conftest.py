@@ -18,9 +18,18 @@ from tierdesk.accounts.services import create_user, issue_token
 from tierdesk.customers.services import create_contact, create_organization
 from tierdesk.tickets import services as tickets
 from tierdesk.tiers.models import Tier
+from tierdesk.tiers.terms import forget_cached_versions
 
 # A Tuesday in winter: London business hours are 09:00-17:00 UTC.
 T0 = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_version_caches():
+    """Version caches are keyed by id, and a rolled-back test's ids are reused on SQLite."""
+    forget_cached_versions()
+    yield
+    forget_cached_versions()
 
 
 @pytest.fixture

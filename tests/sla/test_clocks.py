@@ -210,5 +210,5 @@ def test_a_change_past_the_warning_share_warns_at_once(alice, ticket):
     fr = clock(ticket, "first_response")
     # 12 of urgent's 15 minutes are used: past 75%, not yet due.
     assert fr.state == ClockState.RUNNING
-    assert fr.warn_at == at
+    assert fr.warned_at == at and fr.warn_at is None
     assert fr.due_at == T0 + timedelta(minutes=15)

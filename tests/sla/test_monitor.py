@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.conftest import T0
-from tierdesk.sla import monitor
+from tierdesk.sla import escalation, monitor
 from tierdesk.sla.models import (
     AlertKind,
     ClockState,
@@ -69,24 +69,28 @@ def test_escalation_rules_notify_and_raise_priority(alice, ticket, tiers):
 
 
 def test_a_failing_clock_is_rolled_back_and_retried_while_the_others_are_recorded(
-    ticket, monkeypatch
+    carol, ticket, monkeypatch
 ):
-    failures = []
-    real = monitor.escalate
+    other = tickets.open_ticket(actor=carol, subject="Other", body="x", channel="email", at=T0)
+    real = escalation.escalate
+    broken = {ticket.pk}
 
-    def breach_escalation_fails_once(**kwargs):
-        if kwargs["on"] == "breach" and not failures:
-            failures.append(kwargs["clock"].pk)
+    def escalation_fails_for_one_ticket(**kwargs):
+        if kwargs["ticket"].pk in broken:
             raise RuntimeError("mail server down")
         return real(**kwargs)
 
-    monkeypatch.setattr(monitor, "escalate", breach_escalation_fails_once)
+    monkeypatch.setattr(escalation, "escalate", escalation_fails_for_one_ticket)
     now = T0 + timedelta(hours=2)
-    assert monitor.sweep(now=now) == {"warnings": 1, "breaches": 0, "failed": 1}
+    assert monitor.sweep(now=now) == {"warnings": 1, "breaches": 1, "failed": 1}
     fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
-    assert fr.state == ClockState.RUNNING and fr.breached_at is None
-    assert not ticket.events.filter(kind=EventKind.SLA_BREACHED).exists()
-    assert monitor.sweep(now=now) == {"warnings": 0, "breaches": 1, "failed": 0}
+    assert fr.state == ClockState.RUNNING and fr.warned_at is None and fr.breached_at is None
+    assert not ticket.events.filter(kind=EventKind.SLA_WARNING).exists()
+    assert SlaClock.objects.get(ticket=other, metric="first_response").breached_at is not None
+    broken.clear()
+    assert monitor.sweep(now=now) == {"warnings": 1, "breaches": 1, "failed": 0}
+    fr.refresh_from_db()
+    assert (fr.warned_at, fr.breached_at) == (T0 + timedelta(minutes=45), T0 + timedelta(hours=1))
     assert SlaAlert.objects.filter(clock=fr).count() == 2
 
 

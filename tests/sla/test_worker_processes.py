@@ -19,11 +19,11 @@ import json, os, signal, sys
 from datetime import datetime
 import django
 django.setup()
-from tierdesk.sla import monitor
+from tierdesk.sla import escalation, monitor
 if os.environ.get("DIE_IN_ESCALATION"):
     def die(**kwargs):
         os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no rollback by Python: a real crash
-    monitor.escalate = die
+    escalation.escalate = die
 print(json.dumps(monitor.sweep(now=datetime.fromisoformat(sys.argv[1]))))
 """
 

@@ -5,7 +5,7 @@ from django.db import models
 
 from tierdesk.accounts.models import AgentGroup
 from tierdesk.tickets.models import Ticket
-from tierdesk.tiers.models import BusinessCalendar, Metric, Tier
+from tierdesk.tiers.models import Metric, Tier
 
 
 class ClockState(models.TextChoices):
@@ -28,8 +28,13 @@ class SlaClock(models.Model):
     # The terms the clock runs under, copied at start so later policy edits leave it alone.
     target_seconds = models.PositiveIntegerField()
     business_time = models.BooleanField()
-    calendar = models.ForeignKey(
-        BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    # The calendar and tier policy versions in force when the clock started (or when a
+    # manager re-applied a newer one): later edits never rewrite time already counted.
+    calendar_version = models.ForeignKey(
+        "tiers.CalendarVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    policy_version = models.ForeignKey(
+        "tiers.TierPolicyVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     warn_percent = models.PositiveSmallIntegerField(default=75)
     started_at = models.DateTimeField()
@@ -44,6 +49,8 @@ class SlaClock(models.Model):
     achieved_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # How many ledger rows the clock has: the next row's seq, kept on the locked clock row.
+    ledger_seq = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["ticket", "metric", "cycle"]
@@ -53,13 +60,62 @@ class SlaClock(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["state", "due_at"], name="clock_due"),  # clocks_past_due()
-            models.Index(fields=["state", "warn_at"], name="clock_warn"),  # clocks_past_warning()
+            models.Index(fields=["state", "due_at"], name="clock_due"),  # clocks_to_sweep()
+            models.Index(fields=["state", "warn_at"], name="clock_warn"),  # clocks_to_sweep()
         ]
 
     @property
     def is_live(self) -> bool:
         return self.state in LIVE_STATES and self.stopped_at is None
+
+
+class Transition(models.TextChoices):
+    """One per fact of the pure clock machine (tierdesk.domain.sla.machine.Fact)."""
+
+    STARTED = "started", "Started"
+    PAUSED = "paused", "Paused"
+    RESUMED = "resumed", "Resumed"
+    RETARGETED = "retargeted", "Target changed"
+    REAPPLIED = "reapplied", "Tier policy re-applied"
+    WARNED = "warned", "Warning threshold passed"
+    BREACHED = "breached", "Breached"
+    ACHIEVED = "achieved", "Achieved"
+    SATISFIED_LATE = "satisfied_late", "Satisfied late"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class SlaLedgerEntry(models.Model):
+    """Append-only: every transition of every clock, with the clock as it stood after it.
+
+    Replaying a clock's rows through the pure machine rebuilds the clock row exactly, so
+    each stored number can be explained and defended.
+    """
+
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="ledger")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()  # when the fact happened (a threshold's own second for alerts)
+    observed_at = models.DateTimeField()  # when tierdesk saw it: the change or the sweep
+    transition = models.CharField(max_length=16, choices=Transition.choices)
+    cause = models.ForeignKey(
+        "tickets.TicketEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    running = models.BooleanField()
+    elapsed_seconds = models.BigIntegerField()
+    target_seconds = models.PositiveIntegerField()
+    warn_percent = models.PositiveSmallIntegerField()
+    business_time = models.BooleanField()
+    calendar_version = models.ForeignKey(
+        "tiers.CalendarVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["clock", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "seq"], name="one_ledger_row_per_clock_seq"),
+        ]
 
 
 class AlertKind(models.TextChoices):

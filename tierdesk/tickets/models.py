@@ -154,6 +154,7 @@ class EventKind(models.TextChoices):
     CLOCK_PAUSED = "clock_paused", "SLA clock paused"
     CLOCK_RESUMED = "clock_resumed", "SLA clock resumed"
     CLOCK_ACHIEVED = "clock_achieved", "SLA target achieved"
+    CLOCK_SATISFIED_LATE = "clock_satisfied_late", "SLA target met late"
     CLOCK_RECOMPUTED = "clock_recomputed", "SLA due time recomputed"
     CLOCK_CANCELLED = "clock_cancelled", "SLA clock cancelled"
     SLA_WARNING = "sla_warning", "SLA warning"

@@ -100,7 +100,7 @@ def with_summary(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
         "tags",
         Prefetch(
             "clocks",
-            queryset=SlaClock.objects.select_related("calendar").order_by("metric", "cycle"),
+            queryset=SlaClock.objects.order_by("metric", "cycle"),
         ),
     )
 

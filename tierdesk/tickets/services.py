@@ -222,7 +222,7 @@ def _open_ticket(
         created_at=at,
     )
     _claim_attachments(actor, attachments, message)
-    record_event(
+    created = record_event(
         ticket=ticket,
         kind=EventKind.CREATED,
         actor=actor,
@@ -245,7 +245,7 @@ def _open_ticket(
         at=at,
         ticket_id=ticket.pk,
     )
-    sla.start_clocks(ticket=ticket, at=at)
+    sla.start_clocks(ticket=ticket, at=at, cause=created)
     _save(ticket, at)
     return ticket
 
@@ -270,7 +270,7 @@ def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime
     if before == Status.SOLVED and status == Status.OPEN:
         ticket.solved_at = None
         record_event(ticket=ticket, kind=EventKind.REOPENED, actor=actor, at=at)
-    record_event(
+    changed = record_event(
         ticket=ticket,
         kind=EventKind.STATUS_CHANGED,
         actor=actor,
@@ -278,7 +278,9 @@ def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime
         before=before,
         after=status,
     )
-    sla.on_status_change(ticket=ticket, before=before, after=status, at=at, actor=actor)
+    sla.on_status_change(
+        ticket=ticket, before=before, after=status, at=at, actor=actor, cause=changed
+    )
 
 
 def _save(ticket: Ticket, at: datetime, *fields: str) -> None:
@@ -328,7 +330,7 @@ def _agent_reply(
         created_at=at,
     )
     _claim_attachments(actor, attachments, message)
-    record_event(
+    added = record_event(
         ticket=ticket,
         kind=EventKind.MESSAGE_ADDED,
         actor=actor,
@@ -336,7 +338,7 @@ def _agent_reply(
         message_id=message.pk,
         author_kind=AuthorKind.AGENT,
     )
-    sla.on_agent_reply(ticket=ticket, at=at, actor=actor)
+    sla.on_agent_reply(ticket=ticket, at=at, actor=actor, cause=added)
     if target is None and ticket.status == Status.NEW:
         target = Status.OPEN
     if target is not None:
@@ -382,7 +384,7 @@ def _customer_reply(
         created_at=at,
     )
     _claim_attachments(actor, attachments, message)
-    record_event(
+    added = record_event(
         ticket=ticket,
         kind=EventKind.MESSAGE_ADDED,
         actor=actor,
@@ -392,7 +394,7 @@ def _customer_reply(
     )
     if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
         _set_status(ticket, Status.OPEN, actor=actor, at=at)
-    sla.on_customer_message(ticket=ticket, at=at, actor=actor)
+    sla.on_customer_message(ticket=ticket, at=at, actor=actor, cause=added)
     record_interaction(
         organization_id=ticket.organization_id,
         contact_id=contact.pk,
@@ -476,8 +478,10 @@ def _terms_changed(
     at: datetime,
 ) -> None:
     """A change to what the ticket is promised: audit it and recompute its clocks."""
-    record_event(ticket=ticket, kind=kind, actor=actor, at=at, before=before, after=after)
-    sla.on_terms_change(ticket=ticket, at=at, actor=actor)
+    changed = record_event(ticket=ticket, kind=kind, actor=actor, at=at, before=before, after=after)
+    sla.on_terms_change(
+        ticket=ticket, at=at, actor=actor, reason=f"{field} {before} -> {after}", cause=changed
+    )
     _save(ticket, at, field)
 
 

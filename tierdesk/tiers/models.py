@@ -1,5 +1,6 @@
 """Tiers as data: channels and hours, SLA targets per priority and metric, business calendars."""
 
+from django.conf import settings
 from django.db import models
 
 from tierdesk.accounts.models import Seniority
@@ -156,3 +157,69 @@ class SlaTarget(models.Model):
                 name="warn_percent_between_0_and_100",
             ),
         ]
+
+
+class CalendarVersion(models.Model):
+    """An immutable snapshot of everything that decides a calendar's open time.
+
+    In force from `effective_from` until the next version's; a clock keeps the version in
+    force when it started, so editing hours never rewrites business time already counted.
+    `rules`: time_zone, always_open, holiday_country, holiday_subdivision, weekly (weekday
+    -> merged [start, end] pairs), days ([{day, start, end, note}], start/end null: closed).
+    """
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    effective_from = models.DateTimeField()
+    rules = models.JSONField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["calendar", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar", "number"], name="one_calendar_version_number"
+            ),
+            # Also the index of calendar_version_in_force(): latest effective_from <= at.
+            models.UniqueConstraint(
+                fields=["calendar", "effective_from"], name="one_calendar_version_per_instant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar_id} v{self.number}"
+
+
+class TierPolicyVersion(models.Model):
+    """An immutable snapshot of what a tier promises, in force from `effective_from`.
+
+    `rules`: targets (priority -> metric -> {target_seconds, business_time, warn_percent}),
+    coverage (channel -> calendar id) and pausing_statuses (metric -> statuses).
+    """
+
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="policy_versions")
+    number = models.PositiveIntegerField()
+    effective_from = models.DateTimeField()
+    rules = models.JSONField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["tier", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "number"], name="one_policy_version_number"),
+            # Also the index of policy_in_force(): latest effective_from <= at.
+            models.UniqueConstraint(
+                fields=["tier", "effective_from"], name="one_policy_version_per_instant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tier_id} v{self.number}"

@@ -9,6 +9,17 @@ it starts, so a holiday on Monday closes Monday's 22:00-06:00 shift but not Sund
 
 Converting those wall-time rules into real instants (DST gaps and folds) is
 ``tierdesk.domain.sla.table``'s job; this module only holds and validates the rules.
+
+Overlapping or touching shifts of one day are merged into one opening (09-13 and 12-17
+are 09-17), so stored hours can never make a calendar unusable.
+
+Configuration limits (applied where a calendar or target is configured, not here, so the
+maths stays total on what it is given): a calendar must be open at least
+``MIN_WEEKLY_OPEN_SECONDS`` a week and a target is at most ``MAX_TARGET_SECONDS``. With both,
+the furthest due time lies 366 days x 24 h / 1 h a week = 8,784 weeks (about 169 years)
+ahead, well inside the years the clock supports. A calendar open one second a week would
+need 31,622,400 weeks for the same target: the clock refuses that with a ValueError
+(``table.grown``) instead of answering.
 """
 
 from __future__ import annotations
@@ -25,6 +36,8 @@ import holidays
 
 UTC = ZoneInfo("UTC")
 DAY = 86_400
+MIN_WEEKLY_OPEN_SECONDS = 3_600  # a support calendar open less than an hour a week is a mistake
+MAX_TARGET_SECONDS = 366 * DAY
 _NO_SHIFTS: tuple[Shift, ...] = ()
 
 
@@ -202,17 +215,57 @@ def _iterable(value: object, name: str) -> Iterable[object]:
 
 
 def _day_shifts(shifts: object, where: str) -> tuple[Shift, ...]:
-    """Validate one day's shifts and return them sorted by start."""
+    """Validate one day's shifts and return them merged and sorted by start."""
     checked: list[Shift] = []
     for s in _iterable(shifts, f"shifts of {where}"):
         if not isinstance(s, Shift):
             raise TypeError(f"shifts of {where} must be Shift values, got {s!r}")
         checked.append(s)
-    ordered = tuple(sorted(checked, key=lambda s: s.start_seconds))
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
-        if later.start_seconds < earlier.end_seconds:
-            raise ValueError(
-                f"shifts {earlier.start}-{earlier.end} and {later.start}-{later.end} overlap "
-                f"on {where}; merge them into one shift"
-            )
-    return ordered
+    return merge_shifts(checked)
+
+
+def merge_shifts(shifts: Iterable[Shift]) -> tuple[Shift, ...]:
+    """One day's shifts as disjoint openings sorted by start: 09-13 and 12-17 are 09-17.
+
+    Overlapping or touching shifts become one opening, so hours entered twice or in pieces
+    (an admin form, the API, an import) can never make a calendar unusable. A merge that
+    would last 24 hours or more from a start after midnight cannot be one ``Shift``; it
+    stays two touching ones, which cover exactly the same seconds.
+    """
+    pieces: list[tuple[int, int]] = []
+    for s in sorted(shifts, key=lambda s: (s.start_seconds, s.end_seconds)):
+        a, b = s.start_seconds, s.end_seconds
+        if pieces and a <= pieces[-1][1]:
+            first, last = pieces[-1]
+            end = max(last, b)
+            if _representable(first, end):
+                pieces[-1] = (first, end)
+            elif b > last:
+                pieces[-1] = (first, a)
+                pieces.append((a, end))
+        else:
+            pieces.append((a, b))
+    return tuple(Shift(_clock(a), _clock(b % DAY)) for a, b in pieces)
+
+
+def _representable(start: int, end: int) -> bool:
+    return end - start < DAY or (start == 0 and end == DAY)
+
+
+def _clock(seconds: int) -> time:
+    return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+
+
+def weekly_open_seconds(calendar: Calendar) -> int:
+    """Open seconds in a week of weekly hours (wall time; holidays and custom days aside)."""
+    if calendar.always_open:
+        return 7 * DAY
+    return sum(s.end_seconds - s.start_seconds for day in calendar.weekly.values() for s in day)
+
+
+def known_holidays(country: str | None, subdiv: str | None) -> tuple[str | None, str | None]:
+    """``(country, subdiv)`` as far as the holidays package knows them, else None for each."""
+    supported = _supported()
+    if country not in supported:
+        return None, None
+    return country, subdiv if subdiv in supported[country] else None

@@ -176,7 +176,9 @@ class CalendarTable:
                 lo_year, hi_year = _year_index(state.lo), _year_index(state.hi)
                 if hi_year >= MAX_YEAR:
                     raise ValueError(
-                        f"business time reaches past {MAX_YEAR}-01-01, beyond the supported years"
+                        f"business time reaches past {MAX_YEAR}-01-01, beyond the supported "
+                        "years: the calendar is open too little for this target (tierdesk "
+                        "configures calendars open at least an hour a week)"
                     )
                 state = self._grow(state, lo_year, hi_year + max(1, (hi_year - lo_year) // 2))
                 self._state = state

@@ -4,6 +4,8 @@ from datetime import time
 
 from django.db import migrations
 
+from tierdesk.tiers.versions import install_first_versions
+
 H = 3600
 M = 60
 WEEKDAYS = range(5)
@@ -160,6 +162,26 @@ def install(apps, schema_editor):
                 for p, s in zip(PRIORITIES, seconds, strict=True)
                 if s is not None
             )
+    _first_versions(apps)
+
+
+def _first_versions(apps):
+    """Version 1 of each policy and calendar, when versions exist in this model state.
+
+    Migrating from scratch they do not yet (0004 writes them); the test fixture and any
+    later re-seed call install() with today's models, which must leave a version in force.
+    """
+    try:
+        calendar_version = apps.get_model("tiers", "CalendarVersion")
+        policy_version = apps.get_model("tiers", "TierPolicyVersion")
+    except LookupError:
+        return
+    install_first_versions(
+        calendar_model=apps.get_model("tiers", "BusinessCalendar"),
+        tier_model=apps.get_model("tiers", "Tier"),
+        calendar_version=calendar_version,
+        policy_version=policy_version,
+    )
 
 
 class Migration(migrations.Migration):

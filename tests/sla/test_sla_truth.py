@@ -1,0 +1,169 @@
+"""Clock rows are the same whoever found a fact and whenever the sweep ran; every path escalates."""
+
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import T0
+from tierdesk.sla import monitor
+from tierdesk.sla.models import (
+    AlertKind,
+    ClockState,
+    EscalationAction,
+    EscalationRule,
+    Notification,
+    SlaAlert,
+    SlaClock,
+)
+from tierdesk.tickets import services as tickets
+from tierdesk.tickets.models import STATUS_TRANSITIONS, EventKind, Status
+from tierdesk.tiers.models import Metric, SlaTarget
+
+ROW_FIELDS = (
+    "metric",
+    "cycle",
+    "state",
+    "elapsed_seconds",
+    "running_since",
+    "due_at",
+    "warned_at",
+    "breached_at",
+    "achieved_at",
+    "stopped_at",
+    "cancelled_at",
+)
+
+
+def rows(ticket):
+    return list(SlaClock.objects.filter(ticket=ticket).order_by("metric", "cycle").values(*ROW_FIELDS))
+
+
+def test_a_late_reply_keeps_the_breach_and_records_when_it_came(alice, ticket, api):
+    tickets.reply(actor=alice, ticket=ticket, body="Sorry", at=T0 + timedelta(hours=3))
+    fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert fr.state == ClockState.BREACHED
+    assert fr.breached_at == T0 + timedelta(hours=1)
+    assert fr.achieved_at == fr.stopped_at == T0 + timedelta(hours=3)
+    body = api(alice).get(f"/tickets/{ticket.pk}").body
+    shown = next(c for c in body["clocks"] if c["metric"] == "first_response")
+    assert shown["achieved_at"].startswith("2026-03-03T13:00:00")
+    assert shown["stopped_at"].startswith("2026-03-03T13:00:00")
+
+
+def test_the_sweep_in_the_due_second_does_not_breach(ticket):
+    due = SlaClock.objects.get(ticket=ticket, metric="first_response").due_at
+    assert monitor.sweep(now=due + timedelta(microseconds=999_999))["breaches"] == 0
+    assert monitor.sweep(now=due + timedelta(seconds=1))["breaches"] == 1
+
+
+def test_a_pause_after_the_warning_share_records_the_warning(alice, ticket):
+    tickets.reply(actor=alice, ticket=ticket, body="Logs?", at=T0 + timedelta(minutes=10))
+    res = SlaClock.objects.get(ticket=ticket, metric="resolution")
+    warn_at = res.warn_at
+    tickets.change_status(
+        actor=alice, ticket=ticket, status=Status.PENDING, at=warn_at + timedelta(minutes=5)
+    )
+    res.refresh_from_db()
+    assert res.warned_at == warn_at
+    assert SlaAlert.objects.filter(clock=res, kind=AlertKind.WARNING, at=warn_at).exists()
+
+
+def test_next_response_waits_for_a_public_agent_answer_even_without_a_first_response_target(
+    carol, ticket
+):
+    SlaTarget.objects.filter(tier=ticket.tier, metric=Metric.FIRST_RESPONSE).delete()
+    tickets.reply(actor=carol, ticket=ticket, body="Any news?", at=T0 + timedelta(minutes=5))
+    assert not SlaClock.objects.filter(ticket=ticket, metric=Metric.NEXT_RESPONSE).exists()
+
+
+def test_a_shorter_target_records_the_warning_it_passed_with_the_breach(alice, ticket):
+    tickets.change_priority(
+        actor=alice, ticket=ticket, priority="urgent", at=T0 + timedelta(minutes=40)
+    )
+    fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    at = T0 + timedelta(minutes=40)
+    assert (fr.state, fr.warned_at, fr.breached_at) == (ClockState.BREACHED, at, at)
+    assert SlaAlert.objects.filter(clock=fr).count() == 2
+
+
+def test_a_breach_found_by_a_late_reply_escalates_like_one_the_sweep_finds(alice, ticket, tiers):
+    EscalationRule.objects.create(
+        tier=tiers["Premium"], on=AlertKind.BREACH, action=EscalationAction.NOTIFY_ASSIGNEE
+    )
+    tickets.assign(actor=alice, ticket=ticket, assignee=alice, at=T0)
+    tickets.reply(actor=alice, ticket=ticket, body="Late", at=T0 + timedelta(hours=2))
+    assert Notification.objects.filter(user=alice, ticket=ticket).count() == 1
+    assert ticket.events.filter(kind=EventKind.ESCALATED).count() == 1
+
+
+def test_a_backlog_larger_than_a_batch_records_every_warning_before_its_breach(carol, tiers):
+    opened = [
+        tickets.open_ticket(actor=carol, subject=f"#{i}", body="x", channel="email", at=T0)
+        for i in range(7)
+    ]
+    found = monitor.sweep(now=T0 + timedelta(days=30), batch=3)
+    assert found["warnings"] == found["breaches"] == 14  # first response and resolution each
+    for ticket in opened:
+        for clock in SlaClock.objects.filter(ticket=ticket):
+            assert clock.warned_at is not None and clock.breached_at is not None
+
+
+# --- the same events, swept at random instants or never, give the same rows ---------------
+
+ACTIONS = ("agent_reply", "customer_reply", "pending", "open", "priority", "solve", "note")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(ACTIONS), st.integers(1, 600), st.booleans()),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_rows_do_not_depend_on_when_the_sweep_ran(alice, carol, steps):
+    # The swept ticket lives its whole history first, with sweeps just before some steps;
+    # the plain one lives the same history afterwards with no sweep until the end.
+    swept = tickets.open_ticket(actor=carol, subject="a", body="x", channel="email", at=T0)
+    end = replay(swept, steps, alice, carol, sweep=True)
+    plain = tickets.open_ticket(actor=carol, subject="b", body="x", channel="email", at=T0)
+    replay(plain, steps, alice, carol, sweep=False)
+    monitor.sweep(now=end)
+    assert rows(swept) == rows(plain)
+
+
+def replay(ticket, steps, alice, carol, *, sweep):
+    at = T0
+    for action, minutes, sweep_before in steps:
+        at += timedelta(minutes=minutes)
+        if sweep and sweep_before:
+            monitor.sweep(now=at - timedelta(seconds=1))
+        apply(action, ticket, alice, carol, at)
+    return at
+
+
+def apply(action, ticket, alice, carol, at):
+    ticket.refresh_from_db()
+    if ticket.status == Status.CLOSED:
+        return
+    match action:
+        case "agent_reply":
+            tickets.reply(actor=alice, ticket=ticket, body="a", at=at)
+        case "customer_reply":
+            tickets.reply(actor=carol, ticket=ticket, body="c", at=at)
+        case "note":
+            tickets.add_note(actor=alice, ticket=ticket, body="n", at=at)
+        case "pending" | "open" | "solve":
+            target = {"pending": Status.PENDING, "open": Status.OPEN, "solve": Status.SOLVED}
+            wanted = target[action]
+            if wanted in STATUS_TRANSITIONS[ticket.status]:
+                tickets.change_status(actor=alice, ticket=ticket, status=wanted, at=at)
+        case "priority":
+            new = "urgent" if ticket.priority != "urgent" else "low"
+            tickets.change_priority(actor=alice, ticket=ticket, priority=new, at=at)
