@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import T0
 from tierdesk.sla import monitor
+from tierdesk.sla.ledger import verify
 from tierdesk.sla.models import (
     AlertKind,
     ClockState,
@@ -18,7 +20,8 @@ from tierdesk.sla.models import (
 )
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import STATUS_TRANSITIONS, EventKind, Status
-from tierdesk.tiers.models import Metric, SlaTarget
+from tierdesk.tiers.models import Metric
+from tierdesk.tiers.services import remove_target
 
 ROW_FIELDS = (
     "metric",
@@ -36,7 +39,9 @@ ROW_FIELDS = (
 
 
 def rows(ticket):
-    return list(SlaClock.objects.filter(ticket=ticket).order_by("metric", "cycle").values(*ROW_FIELDS))
+    return list(
+        SlaClock.objects.filter(ticket=ticket).order_by("metric", "cycle").values(*ROW_FIELDS)
+    )
 
 
 def test_a_late_reply_keeps_the_breach_and_records_when_it_came(alice, ticket, api):
@@ -70,9 +75,15 @@ def test_a_pause_after_the_warning_share_records_the_warning(alice, ticket):
 
 
 def test_next_response_waits_for_a_public_agent_answer_even_without_a_first_response_target(
-    carol, ticket
+    carol, dave, tiers
 ):
-    SlaTarget.objects.filter(tier=ticket.tier, metric=Metric.FIRST_RESPONSE).delete()
+    for i, priority in enumerate(("low", "normal", "high", "urgent")):
+        with time_machine.travel(T0 - timedelta(days=1, seconds=-i), tick=False):
+            remove_target(
+                actor=dave, tier=tiers["Premium"], priority=priority, metric=Metric.FIRST_RESPONSE
+            )
+    ticket = tickets.open_ticket(actor=carol, subject="x", body="x", channel="email", at=T0)
+    assert not SlaClock.objects.filter(ticket=ticket, metric=Metric.FIRST_RESPONSE).exists()
     tickets.reply(actor=carol, ticket=ticket, body="Any news?", at=T0 + timedelta(minutes=5))
     assert not SlaClock.objects.filter(ticket=ticket, metric=Metric.NEXT_RESPONSE).exists()
 
@@ -136,6 +147,7 @@ def test_rows_do_not_depend_on_when_the_sweep_ran(alice, carol, steps):
     replay(plain, steps, alice, carol, sweep=False)
     monitor.sweep(now=end)
     assert rows(swept) == rows(plain)
+    assert list(verify(SlaClock.objects.filter(ticket__in=[swept, plain]))) == []
 
 
 def replay(ticket, steps, alice, carol, *, sweep):
@@ -167,3 +179,24 @@ def apply(action, ticket, alice, carol, at):
         case "priority":
             new = "urgent" if ticket.priority != "urgent" else "low"
             tickets.change_priority(actor=alice, ticket=ticket, priority=new, at=at)
+
+
+def test_the_ledger_rebuilds_every_clock_and_catches_a_tampered_row(alice, carol, ticket):
+    tickets.reply(
+        actor=alice,
+        ticket=ticket,
+        body="Logs?",
+        status=Status.PENDING,
+        at=T0 + timedelta(minutes=70),
+    )
+    tickets.reply(actor=carol, ticket=ticket, body="Here", at=T0 + timedelta(hours=5))
+    tickets.change_priority(
+        actor=alice, ticket=ticket, priority="urgent", at=T0 + timedelta(hours=6)
+    )
+    monitor.sweep(now=T0 + timedelta(days=3))
+    clocks = SlaClock.objects.filter(ticket=ticket)
+    assert list(verify(clocks)) == []
+    SlaClock.objects.filter(ticket=ticket, metric="resolution").update(elapsed_seconds=1)
+    assert [m.why for m in verify(SlaClock.objects.filter(ticket=ticket))] == [
+        "the row differs from the replay"
+    ]

@@ -2,13 +2,15 @@
 
 from datetime import timedelta
 
+import time_machine
+
 from tests.conftest import T0
 from tierdesk.customers.models import Interaction, InteractionKind
 from tierdesk.sla.models import ClockState, SlaClock
 from tierdesk.sla.services import reapply_terms
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import EventKind, Ticket
-from tierdesk.tiers.models import SlaTarget
+from tierdesk.tiers.services import set_target
 
 
 def first_response(ticket):
@@ -60,9 +62,15 @@ def test_re_tier_over_the_api(api, dave, acme, ticket, tiers):
 
 def test_target_edit_leaves_running_clocks_until_re_applied(api, dave, ticket, tiers):
     premium = tiers["Premium"]
-    SlaTarget.objects.filter(tier=premium, priority="normal", metric="first_response").update(
-        target_seconds=7200
-    )
+    with time_machine.travel(T0 + timedelta(minutes=10), tick=False):
+        set_target(
+            actor=dave,
+            tier=premium,
+            priority="normal",
+            metric="first_response",
+            target_seconds=7200,
+            business_time=True,
+        )
     assert first_response(ticket).target_seconds == 3600
     assert reapply_terms(actor=dave, tier=premium, at=T0 + timedelta(minutes=30)) == 1
     fr = first_response(ticket)

@@ -104,7 +104,9 @@ def verify(clocks: Iterable[SlaClock]) -> Iterator[Mismatch]:
         stored = value_of(rows[clock_id])
         rebuilt, events = replay(ledger)
         derived = sorted(
-            (e.fact.value, e.at) for e in events if e.fact in (machine.Fact.WARNED, machine.Fact.BREACHED)
+            (e.fact.value, e.at)
+            for e in events
+            if e.fact in (machine.Fact.WARNED, machine.Fact.BREACHED)
         )
         if rebuilt != stored:
             yield Mismatch(clock_id, stored, rebuilt, "the row differs from the replay")

@@ -57,9 +57,7 @@ def sweep_batch(clock_ids: list[int], now: datetime) -> dict[str, int]:
     """Advance these clocks to ``now`` in one transaction; returns what was recorded."""
     found = {"warnings": 0, "breaches": 0}
     with transaction.atomic():
-        ticket_of = dict(
-            SlaClock.objects.filter(pk__in=clock_ids).values_list("pk", "ticket_id")
-        )
+        ticket_of = dict(SlaClock.objects.filter(pk__in=clock_ids).values_list("pk", "ticket_id"))
         locked = _lock_tickets(set(ticket_of.values()))
         rows = list(
             SlaClock.objects.select_for_update(of=("self",))

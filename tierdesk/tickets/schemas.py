@@ -41,8 +41,13 @@ class ClockOut(Out):
     due_at: datetime | None
     warned_at: datetime | None
     breached_at: datetime | None
-    achieved_at: datetime | None
+    achieved_at: datetime | None = Field(
+        description="When the metric's event happened, on time or late (then state is breached)."
+    )
+    stopped_at: datetime | None
     started_at: datetime
+    running: bool
+    policy_version_id: int | None
 
 
 class ClockRef(Out):
