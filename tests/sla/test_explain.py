@@ -10,8 +10,10 @@ import time_machine
 from django.test import Client
 
 from tests.conftest import T0
+from tierdesk.sla.explain import explained_clock
 from tierdesk.sla.models import SlaClock
 from tierdesk.tickets import services as tickets
+from tierdesk.tiers.terms import forget_cached_versions
 
 THURSDAY_EVENING = datetime(2026, 4, 2, 18, 30, tzinfo=UTC)  # 19:30 BST, half an hour to close
 
@@ -169,3 +171,25 @@ def test_the_outsider_panel_is_404(bob, ticket):
     url = f"/tickets/{ticket.pk}/clocks/{clock_of(ticket, 'first_response').pk}/explain/"
 
     assert signed_in(bob).get(url).status_code == 404
+
+
+def test_explaining_takes_four_queries_however_long_the_ledger(
+    alice, ticket, django_assert_num_queries
+):
+    for hour in range(1, 4):
+        at = T0 + timedelta(hours=hour)
+        tickets.update_ticket(actor=alice, ticket=ticket, changes={"status": "pending"}, at=at)
+        tickets.update_ticket(
+            actor=alice, ticket=ticket, changes={"status": "open"}, at=at + timedelta(minutes=5)
+        )
+    resolution = clock_of(ticket, "resolution")
+    forget_cached_versions()
+
+    # The clock, its ledger with causes and actors, the versions' custom-day notes, the calendar
+    # (cached per version after the first time).
+    with django_assert_num_queries(4):
+        explained = explained_clock(
+            user=alice, ticket=ticket, clock_id=resolution.pk, now=T0 + timedelta(hours=5)
+        )
+
+    assert len(explained.explanation.steps) == 7

@@ -1,5 +1,7 @@
-"""Explained due times from the SLA ledger: a clock's rows, calendars and causes, told by the pure
-``tierdesk.domain.sla.explain`` as JSON-ready data and as text.
+"""Explained due times from the SLA ledger: who may explain which clock, and loading its story.
+
+A clock's ledger rows, calendar versions and causes become ``LedgerStep`` values, told by
+the pure ``tierdesk.domain.sla.explain`` as JSON-ready data and as text.
 
 Who may read what (DESIGN.md, "SLA semantics we have decided"): agents explain every clock;
 customers only the clocks that promise their next answer (first and next response), with
