@@ -1,16 +1,19 @@
 """Ticket endpoints: parse, check access, one service call, schema out."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tierdesk.customers.selectors import contact_for
+from tierdesk.sla.explain import explained_clock
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import Ticket
 from tierdesk.tickets.schemas import (
     AttachmentOut,
+    ClockExplanationOut,
     EventOut,
     MessageOut,
     NoteIn,
@@ -116,3 +119,11 @@ def download(request: HttpRequest, ticket_id: int, attachment_id: int) -> HttpRe
 def events(request: HttpRequest, ticket_id: int) -> object:
     ticket = selectors.ticket_for(request.auth, ticket_id)
     return selectors.history(user=request.auth, ticket=ticket)
+
+
+@router.get("/{ticket_id}/clocks/{clock_id}/explain", response=ClockExplanationOut)
+def explain_clock(request: HttpRequest, ticket_id: int, clock_id: int) -> object:
+    ticket = selectors.ticket_for(request.auth, ticket_id)
+    return explained_clock(
+        user=request.auth, ticket=ticket, clock_id=clock_id, now=timezone.now()
+    ).as_json()

@@ -29,7 +29,7 @@ class PersonRef(Out):
 
 
 class ClockOut(Out):
-    id: int
+    id: int  # for /tickets/{id}/clocks/{clock_id}/explain
     metric: str
     cycle: int
     state: str
@@ -48,6 +48,34 @@ class ClockOut(Out):
     started_at: datetime
     running: bool
     policy_version_id: int | None
+
+
+class ClockRef(Out):
+    id: int
+    metric: str
+    cycle: int
+
+
+class ClockExplanationOut(Out):
+    """Why a clock is due when it is: the steps of its ledger, the time counted and skipped.
+
+    ``steps`` and ``spans`` are described in docs/sla-explain.md; ``text`` says the same in
+    English, times in the calendar's zone.
+    """
+
+    clock: ClockRef
+    audience: Literal["agent", "customer"]
+    now: datetime
+    time_zone: str
+    state: Literal["running", "paused", "achieved", "cancelled"]
+    target_seconds: int
+    business_time: bool
+    elapsed_seconds: int
+    left_seconds: int
+    due: datetime | None
+    steps: list[dict[str, Any]]
+    spans: list[dict[str, Any]]
+    text: str
 
 
 class TicketOut(Out):

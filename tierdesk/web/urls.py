@@ -14,6 +14,11 @@ urlpatterns = [
     path("tickets/new/", views.new_ticket, name="new_ticket"),
     path("tickets/<int:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
+    path(
+        "tickets/<int:ticket_id>/clocks/<int:clock_id>/explain/",
+        views.clock_explanation,
+        name="explain",
+    ),
     path("tickets/<int:ticket_id>/update/", views.update, name="update"),
     path(
         "tickets/<int:ticket_id>/attachments/<int:attachment_id>/",

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from tierdesk.accounts.selectors import eligible_agents
 from tierdesk.customers.selectors import contact_by_email
 from tierdesk.errors import TierdeskError
-from tierdesk.sla.services import clock_view, reply_due_at
+from tierdesk.sla.explain import answer_promises, explained_clock
+from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import MessageKind
@@ -40,11 +41,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None = None) -> dict:
     ticket = selectors.ticket_for(request.user, ticket_id)
     now = timezone.now()
+    clocks = [clock_view(c, now) for c in ticket.clocks.all()]
     return {
         "ticket": ticket,
         "conversation": selectors.conversation(user=request.user, ticket=ticket),
-        "clocks": [clock_view(c, now) for c in ticket.clocks.all()],
-        "reply_due_at": reply_due_at(ticket.clocks.all()),
+        "clocks": clocks,
+        "answer_promises": answer_promises(clocks),
         "form": form or ReplyForm(),
         "update_form": UpdateForm(
             initial={
@@ -65,6 +67,20 @@ def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except TierdeskError as error:
         return render(request, "web/error.html", {"error": error}, status=error.status)
     return render(request, "web/ticket.html", context)
+
+
+@login_required
+def clock_explanation(request: HttpRequest, ticket_id: int, clock_id: int) -> HttpResponse:
+    """Why a clock is due when it is: a panel for htmx, a page without it."""
+    try:
+        ticket = selectors.ticket_for(request.user, ticket_id)
+        explained = explained_clock(
+            user=request.user, ticket=ticket, clock_id=clock_id, now=timezone.now()
+        )
+    except TierdeskError as error:
+        return render(request, "web/error.html", {"error": error}, status=error.status)
+    template = "web/_explain.html" if request.htmx else "web/explain.html"
+    return render(request, template, {"ticket": ticket, "explained": explained})
 
 
 @login_required
