@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tierdesk.accounts.models import User
 from tierdesk.customers.models import Contact, Interaction, Organization
-from tierdesk.errors import Conflict, NotAllowed
+from tierdesk.errors import Conflict, Invalid, NotAllowed
 from tierdesk.tiers.models import Tier
 
 
@@ -95,3 +95,38 @@ def link_login(*, contact: Contact, user: User) -> Contact:
     contact.user = user
     contact.save(update_fields=["user"])
     return contact
+
+
+def contact_for_sender(*, email: str, name: str = "", at: datetime | None = None) -> Contact:
+    """The contact who wrote from ``email``, created on first contact (email, web form).
+
+    A known address is that contact. An unknown one joins the organization whose domain
+    matches its own; otherwise it gets an organization of its own on the entry tier (the
+    lowest rank, Basic by default): strangers who share a mail provider never share
+    tickets. Safe against two messages from a new sender arriving at once.
+    """
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise Invalid(f"{email!r} is not an email address.", fields={"email": "invalid"})
+    found = Contact.objects.filter(email=email).first()
+    if found is not None:
+        return found
+    now = at or timezone.now()
+    name = " ".join(name.split())[:120] or email.split("@")[0]
+    domain = email.rsplit("@", 1)[1]
+    try:
+        with transaction.atomic():
+            organization = Organization.objects.filter(domain__iexact=domain).first()
+            if organization is None:
+                entry = Tier.objects.order_by("rank").first()
+                if entry is None:
+                    raise Conflict("No tier exists yet; an admin must create one first.")
+                organization = Organization.objects.create(
+                    name=f"{name} <{email}>"[:120], tier=entry, created_at=now
+                )
+            return Contact.objects.create(
+                organization=organization, name=name, email=email, created_at=now
+            )
+    except IntegrityError:
+        # The same sender's other message created the contact a moment ago.
+        return Contact.objects.get(email=email)
