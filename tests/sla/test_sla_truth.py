@@ -235,3 +235,14 @@ def test_sla_verify_replays_the_ledger_from_the_command_line(tiers, carol, alice
     broken = tierdesk("sla-verify", "--ticket", str(opened.pk))
     assert broken.returncode == 1
     assert "the row differs from the replay" in broken.stdout
+
+
+def test_ledger_rows_of_a_threshold_carry_the_business_time_it_was_passed_at(alice, ticket):
+    tickets.change_status(
+        actor=alice, ticket=ticket, status=Status.SOLVED, at=T0 + timedelta(days=5)
+    )
+    res = SlaClock.objects.get(ticket=ticket, metric="resolution")
+    rows = {e.transition: e for e in res.ledger.all()}
+    assert rows["warned"].elapsed_seconds == res.target_seconds * 75 // 100
+    assert rows["breached"].elapsed_seconds == res.target_seconds
+    assert rows["satisfied_late"].elapsed_seconds > res.target_seconds

@@ -127,6 +127,7 @@ def collect(
     retarget_as: str = Transition.RETARGETED,
 ) -> None:
     """Store ``step`` on ``row`` and add its ledger rows, alerts, events and escalations."""
+    before = value_of(row)
     store(row, step.clock, observed_at)
     now = timezone.now()
     for event in step.events:
@@ -134,6 +135,7 @@ def collect(
         assert at is not None
         row.ledger_seq += 1
         transition = retarget_as if event.fact == machine.Fact.RETARGETED else event.fact.value
+        terms = _terms_at(event, before, step, observed_at)
         batch.ledger.append(
             SlaLedgerEntry(
                 clock=row,
@@ -144,9 +146,9 @@ def collect(
                 cause=cause,
                 reason=reason[:200],
                 running=step.clock.since is not None,
-                elapsed_seconds=step.clock.elapsed,
-                target_seconds=step.clock.target,
-                warn_percent=step.clock.warn_percent,
+                elapsed_seconds=terms[0],
+                target_seconds=terms[1],
+                warn_percent=terms[2],
                 business_time=row.business_time,
                 calendar_version_id=row.calendar_version_id,
                 due_before=due_before,
@@ -180,6 +182,30 @@ def collect(
             kind = ALERT[event.fact]
             batch.alerts.append(SlaAlert(clock=row, kind=kind, at=at, recorded_at=now))
             batch.escalate.append((row, kind, instant(observed_at) or at))
+
+
+def _terms_at(
+    event: machine.Event, before: machine.Clock, step: machine.Step, observed_at: int
+) -> tuple[int, int, int]:
+    """Elapsed, target and warning share as they stood at the event, for the ledger row.
+
+    A threshold passed before the change is stamped with the terms it was passed under
+    and the exact business time of the threshold; everything else with the clock after
+    the step.
+    """
+    after = step.clock
+    crossed = event.fact in ALERT and not (
+        event.at == observed_at and any(e.fact == machine.Fact.RETARGETED for e in step.events)
+    )
+    if not crossed:
+        return after.elapsed, after.target, after.warn_percent
+    if event.fact == machine.Fact.WARNED:
+        return (
+            machine.warn_share(before.target, before.warn_percent),
+            before.target,
+            before.warn_percent,
+        )
+    return before.target, before.target, before.warn_percent
 
 
 def _iso(value: datetime | None) -> str | None:
