@@ -318,7 +318,7 @@ def role_setup(args: argparse.Namespace) -> dict:
     metrics = [Metric.RESOLUTION, Metric.FIRST_RESPONSE]  # start_clocks' order
 
     def passed_clocks(tier_id: int, priority: str, channel: str, opened: int) -> list[list]:
-        """Each clock's pure start and what a sweep at NOW records: [metric, step, events]."""
+        """Each clock's terms, pure start and what a sweep at NOW records."""
         out = []
         for metric in metrics:
             t = terms(tier_id, priority, channel).get(metric)
