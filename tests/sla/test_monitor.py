@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from tests.conftest import T0
 from tierdesk.sla import escalation, monitor
 from tierdesk.sla.models import (
@@ -101,3 +104,19 @@ def test_closing_a_ticket_never_erases_a_recorded_breach(alice, ticket):
     fr = SlaClock.objects.get(ticket=ticket, metric="first_response")
     assert fr.state == ClockState.BREACHED
     assert fr.stopped_at == T0 + timedelta(hours=3)
+
+
+def test_a_sweep_batch_writes_its_rows_in_one_statement_per_table(carol):
+    for i in range(5):
+        tickets.open_ticket(actor=carol, subject=f"T{i}", body="x", channel="email", at=T0)
+    with CaptureQueriesContext(connection) as seen:
+        found = monitor.sweep(now=T0 + timedelta(days=10))
+    assert found == {"warnings": 10, "breaches": 10, "failed": 0}
+    # Statement heads, in order: the clocks updated together, then one INSERT per table.
+    heads = [q["sql"].split(" (")[0].split(" SET ")[0] for q in seen]
+    assert [h for h in heads if h.startswith(("INSERT", "UPDATE", "10 times"))] == [
+        '10 times: UPDATE "sla_slaclock"',
+        'INSERT INTO "sla_slaalert"',
+        'INSERT INTO "tickets_ticketevent"',
+        'INSERT INTO "sla_slaledgerentry"',
+    ]
