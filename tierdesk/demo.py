@@ -4,6 +4,7 @@ import random
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -111,6 +112,11 @@ CUSTOMER_REPLIES = [
     "Any news on this?",
 ]
 PRIORITY_WEIGHTS = {Priority.LOW: 2, Priority.NORMAL: 6, Priority.HIGH: 2, Priority.URGENT: 0.5}
+# Contacts follow the working week in London: busy late mornings, quiet nights and weekends,
+# so that forecasts and staffing plans have a daily and weekly shape to find.
+ARRIVALS_BY_HOUR = (1, 1, 1, 1, 1, 1, 2, 4, 8, 10, 10, 9, 8, 9, 10, 9, 7, 5, 3, 2, 2, 1, 1, 1)
+ARRIVALS_BY_WEEKDAY = (1.0, 0.95, 0.9, 0.9, 0.8, 0.3, 0.2)
+LONDON = ZoneInfo("Europe/London")
 
 
 def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
@@ -234,7 +240,7 @@ def _ticket(
 ) -> None:
     org = rng.choice(orgs)
     contact = rng.choice(list(org.contacts.all()))
-    opened = now - timedelta(seconds=int(rng.random() ** 1.3 * 90 * 86400))
+    opened = _arrival(rng, now)
     subject, body = rng.choice(TOPICS)
     channels = [c for c in allowed_channels(org.tier) if c != Channel.API]
     priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
@@ -279,6 +285,16 @@ def _ticket(
                 tickets.change_status(
                     actor=agent, ticket=ticket, status=Status.CLOSED, at=at + timedelta(days=4)
                 )
+
+
+def _arrival(rng: random.Random, now: datetime) -> datetime:
+    """When a ticket arrives: more recent is likelier (growth), shaped by hour and weekday."""
+    while True:
+        opened = now - timedelta(seconds=int(rng.random() ** 1.3 * 90 * 86400))
+        local = opened.astimezone(LONDON)
+        weight = ARRIVALS_BY_HOUR[local.hour] * ARRIVALS_BY_WEEKDAY[local.weekday()]
+        if rng.random() * max(ARRIVALS_BY_HOUR) < weight:
+            return opened
 
 
 _customers: dict[int, User] = {}
