@@ -35,7 +35,8 @@ from tierdesk.domain.workforce.inputs import (
 
 MAX_AGENTS = 100_000  # the cap: beyond it a target is reported unreachable, not searched
 
-Check = Callable[[FloatArray], npt.NDArray[np.bool_]]
+BoolArray = npt.NDArray[np.bool_]
+Check = Callable[[FloatArray, IntArray], BoolArray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,28 +119,27 @@ def _constraints(
         )
     constraints: list[_Constraint] = []
     shape = np.broadcast_shapes(a.shape, h.shape, () if p is None else p.shape)
-    a_b = np.broadcast_to(a, shape)
-    h_b = np.broadcast_to(h, shape)
-    p_b = np.broadcast_to(np.inf if p is None else p, shape)
-    zero = np.zeros(shape)
+    a_f = np.broadcast_to(a, shape).ravel()
+    h_f = np.broadcast_to(h, shape).ravel()
+    p_f = np.broadcast_to(np.inf if p is None else p, shape).ravel()
     # Several Erlang A constraints ask about the same agent counts in one bisection step.
     cache: dict[bytes, ErlangACore] = {}
 
-    def erlang_a_at(n: FloatArray, target: FloatArray) -> ErlangACore:
-        key = n.tobytes() + target.tobytes()
+    def erlang_a_at(n: FloatArray, rows: IntArray, target: FloatArray) -> ErlangACore:
+        key = n.tobytes() + rows.tobytes() + target.tobytes()
         if key not in cache:
             cache.clear()
-            cache[key] = erlang_a_core(a_b, n, h_b, p_b, target)
+            cache[key] = erlang_a_core(a_f[rows], n, h_f[rows], p_f[rows], target)
         return cache[key]
 
     if service_level is not None and target_seconds is not None:
         level = fraction(service_level, "service_level", high_open=True)
-        target = np.broadcast_to(non_negative(target_seconds, "target_seconds"), shape)
+        target_f = np.broadcast_to(non_negative(target_seconds, "target_seconds"), shape).ravel()
 
-        def meets_level(n: FloatArray) -> npt.NDArray[np.bool_]:
+        def meets_level(n: FloatArray, rows: IntArray) -> BoolArray:
             if p is None:
-                return service_level_unchecked(a_b, n, h_b, target) >= level
-            return erlang_a_at(n, target).service_level >= level
+                return service_level_unchecked(a_f[rows], n, h_f[rows], target_f[rows]) >= level
+            return erlang_a_at(n, rows, target_f[rows]).service_level >= level
 
         constraints.append(
             _Constraint("service_level", f"{level:.1%} within the target", meets_level)
@@ -147,17 +147,18 @@ def _constraints(
     if max_asa_seconds is not None:
         limit = float(positive(max_asa_seconds, "max_asa_seconds"))
 
-        def meets_asa(n: FloatArray) -> npt.NDArray[np.bool_]:
+        def meets_asa(n: FloatArray, rows: IntArray) -> BoolArray:
             if p is None:
-                return asa_unchecked(a_b, n, h_b) <= limit
-            return erlang_a_asa(a_b, n, h_b, p_b, erlang_a_at(n, zero)) <= limit
+                return asa_unchecked(a_f[rows], n, h_f[rows]) <= limit
+            core = erlang_a_at(n, rows, np.zeros(n.shape))
+            return erlang_a_asa(a_f[rows], n, h_f[rows], p_f[rows], core) <= limit
 
         constraints.append(_Constraint("max_asa_seconds", f"ASA at most {limit:g} s", meets_asa))
     if max_abandon is not None:
         share = fraction(max_abandon, "max_abandon")
 
-        def meets_abandon(n: FloatArray) -> npt.NDArray[np.bool_]:
-            return erlang_a_at(n, zero).abandon_rate <= share
+        def meets_abandon(n: FloatArray, rows: IntArray) -> BoolArray:
+            return erlang_a_at(n, rows, np.zeros(n.shape)).abandon_rate <= share
 
         constraints.append(
             _Constraint("max_abandon", f"abandonment at most {share:.1%}", meets_abandon)
@@ -165,10 +166,10 @@ def _constraints(
     if max_occupancy is not None:
         cap = fraction(max_occupancy, "max_occupancy")
 
-        def meets_occupancy(n: FloatArray) -> npt.NDArray[np.bool_]:
+        def meets_occupancy(n: FloatArray, rows: IntArray) -> BoolArray:
             if p is None:
-                return occupancy_unchecked(a_b, n) <= cap
-            return erlang_a_at(n, zero).occupancy <= cap
+                return occupancy_unchecked(a_f[rows], n) <= cap
+            return erlang_a_at(n, rows, np.zeros(n.shape)).occupancy <= cap
 
         constraints.append(
             _Constraint("max_occupancy", f"occupancy at most {cap:.1%}", meets_occupancy)
@@ -176,10 +177,14 @@ def _constraints(
     return constraints
 
 
-def _meets_all(n: FloatArray, constraints: list[_Constraint]) -> npt.NDArray[np.bool_]:
+def _meets_all(n: FloatArray, rows: IntArray, constraints: list[_Constraint]) -> BoolArray:
+    """Whether n agents meet every constraint, for the given rows (intervals) only."""
     ok = np.ones(n.shape, dtype=bool)
     for constraint in constraints:
-        ok &= constraint.check(n)
+        todo = np.flatnonzero(ok)
+        if todo.size == 0:
+            break
+        ok[todo] = constraint.check(n[todo], rows[todo])
     return ok
 
 
@@ -191,41 +196,44 @@ def _search(
     max_occupancy: float | None,
 ) -> FloatArray:
     """Per interval, the fewest agents meeting all constraints (0 where traffic is 0)."""
-    # lo always fails (or is 0 with no traffic), hi always meets: the bisection invariant.
+    shape = a.shape
+    a = np.ascontiguousarray(a).ravel()
+    # lo always fails and hi always meets (in busy intervals): the bisection invariant.
     lo = np.floor(a) if erlang_c else np.zeros_like(a)
     if max_occupancy is not None:
         lo = np.maximum(lo, np.ceil(a / max_occupancy - 1e-12) - 1.0)
     lo = np.maximum(lo, 0.0)
-    busy = a > 0
+    hi = np.zeros_like(a)
+    todo = np.flatnonzero(a > 0)
     beta = 1.0
-    hi = np.maximum(np.minimum(np.ceil(a + beta * np.sqrt(a)) + 1.0, MAX_AGENTS), lo + 1.0)
-    while True:
-        ok = _meets_all(hi, constraints) | ~busy
-        if ok.all() or (hi[~ok] >= MAX_AGENTS).all():
+    hi[todo] = np.minimum(np.ceil(a[todo] + np.sqrt(a[todo])) + 1.0, MAX_AGENTS)
+    hi = np.maximum(hi, np.where(a > 0, lo + 1.0, 0.0))
+    while todo.size:
+        ok = _meets_all(hi[todo], todo, constraints)
+        todo = todo[~ok]
+        if todo.size == 0 or (hi[todo] >= MAX_AGENTS).all():
             break
         beta *= 2.0
-        wider = np.minimum(np.ceil(a + beta * np.sqrt(a)) + beta, MAX_AGENTS)
-        hi = np.where(ok, hi, np.maximum(hi, wider))
-    if not ok.all():
-        _raise_unreachable(hi, ~ok, constraints)
-    lo = np.where(busy, lo, 0.0)
-    hi = np.where(busy, hi, 0.0)
-    while ((hi - lo) > 1).any():
-        mid = np.floor((lo + hi) / 2.0)
-        good = _meets_all(mid, constraints)
-        step = (hi - lo) > 1
-        hi = np.where(step & good, mid, hi)
-        lo = np.where(step & ~good, mid, lo)
-    return hi
+        wider = np.minimum(np.ceil(a[todo] + beta * np.sqrt(a[todo])) + beta, MAX_AGENTS)
+        lo[todo] = np.maximum(lo[todo], hi[todo])  # hi failed: a better lower bound
+        hi[todo] = np.maximum(hi[todo] + 1.0, wider)
+    if todo.size:
+        _raise_unreachable(hi[todo], todo, constraints)
+    todo = np.flatnonzero(hi - lo > 1)
+    while todo.size:
+        mid = np.floor((lo[todo] + hi[todo]) / 2.0)
+        good = _meets_all(mid, todo, constraints)
+        hi[todo[good]] = mid[good]
+        lo[todo[~good]] = mid[~good]
+        todo = todo[hi[todo] - lo[todo] > 1]
+    return hi.reshape(shape)
 
 
-def _raise_unreachable(
-    n: FloatArray, failing: npt.NDArray[np.bool_], constraints: list[_Constraint]
-) -> None:
+def _raise_unreachable(n: FloatArray, rows: IntArray, constraints: list[_Constraint]) -> None:
     for constraint in constraints:
-        bad = failing & ~constraint.check(n)
+        bad = ~constraint.check(n, rows)
         if bad.any():
-            where = int(np.flatnonzero(bad)[0])
+            where = int(rows[np.flatnonzero(bad)[0]])
             raise Unreachable(
                 constraint.field,
                 f"{constraint.describe} cannot be met with up to {MAX_AGENTS:,} agents "
