@@ -90,7 +90,7 @@ def service_level_unchecked(
 def asa_unchecked(traffic: FloatArray, agents: FloatArray, aht: FloatArray) -> FloatArray:
     a, n, h = np.broadcast_arrays(traffic, agents, aht)
     c = erlang_c_unchecked(a, n)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         asa = c * h / (n - a)
     return np.asarray(np.where(a < n, asa, np.inf), dtype=np.float64)
 
