@@ -198,7 +198,7 @@ def roster_for(roster_id: int | None) -> Roster | None:
 
 def rostered_agents(roster: Roster, grid: Grid) -> Floats:
     """Agent-equivalents on the roster per interval (an agent half the interval counts 0.5)."""
-    spans = shift_spans(_rules(roster), tz=ZoneInfo(roster.time_zone), grid=grid)
+    spans = shift_spans(roster_rules(roster), tz=ZoneInfo(roster.time_zone), grid=grid)
     seconds = grid.minutes * 60
     total = np.zeros(grid.count)
     for agent_spans in spans.values():
@@ -206,7 +206,7 @@ def rostered_agents(roster: Roster, grid: Grid) -> Floats:
     return total
 
 
-def _rules(roster: Roster) -> list[ShiftRule]:
+def roster_rules(roster: Roster) -> list[ShiftRule]:
     return [ShiftRule(s.agent_id, s.weekday, s.start, s.end) for s in roster.shifts.all()]
 
 
@@ -229,7 +229,7 @@ def adherence(
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     count = int((end.astimezone(UTC) - start) / timedelta(minutes=interval_minutes))
     grid = Grid(start=start, minutes=interval_minutes, count=count)
-    spans = shift_spans(_rules(roster), tz=tz, grid=grid)
+    spans = shift_spans(roster_rules(roster), tz=tz, grid=grid)
     timelines = {
         t.agent_id: t
         for t in selectors.status_timelines(since=grid.start, until=grid.end, agent_ids=agent_ids)
