@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
+from django.core.cache import cache
 from django.utils import timezone
 
 from tierdesk.domain.workforce import forecast as fc
@@ -260,3 +261,73 @@ def adherence(
                 )
             )
     return rows
+
+
+def stated_forecast(
+    *,
+    volumes: list[tuple[str, str, list[float]]],
+    interval_minutes: int,
+    now: datetime | None = None,
+) -> ForecastResult:
+    """A manager's own volumes (tier name, channel, contacts per interval) as the forecast.
+
+    For what-if plans: the intervals start at the next whole hour.
+    """
+    try:
+        fc.intervals_per_day(interval_minutes)
+    except fc.ForecastInputError as error:
+        raise _invalid(error) from error
+    tiers = {t.name: t for t in selectors.planning_tiers()}
+    lengths = {len(values) for _, _, values in volumes}
+    fields: dict[str, str] = {}
+    if not volumes:
+        fields["volumes"] = "give at least one tier and channel"
+    elif len(lengths) != 1 or 0 in lengths:
+        fields["volumes"] = "every series needs the same number of intervals, at least one"
+    for i, (tier, channel, values) in enumerate(volumes):
+        if tier not in tiers:
+            fields[f"volumes.{i}.tier"] = f"no tier {tier!r}"
+        if channel not in PLANNED_CHANNELS:
+            fields[f"volumes.{i}.channel"] = f"one of {', '.join(PLANNED_CHANNELS)}"
+        if any(not np.isfinite(v) or v < 0 for v in values):
+            fields[f"volumes.{i}.values"] = (
+                "contacts per interval must be 0 or more (no negative traffic)"
+            )
+    if fields:
+        raise Invalid("Some volumes are invalid; see fields.", fields=fields)
+    end = (now or timezone.now()).astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    start = end + timedelta(hours=1)
+    series = [
+        SeriesForecast(
+            channel=channel,
+            tier=tiers[tier],
+            calendar=_calendar(tiers[tier], channel),
+            history=np.zeros(0),
+            values=np.asarray(values, dtype=np.float64),
+        )
+        for tier, channel, values in volumes
+    ]
+    return ForecastResult(
+        history_start=start,
+        start=start,
+        interval_minutes=interval_minutes,
+        horizon=lengths.pop(),
+        series=series,
+    )
+
+
+def cached_forecast(**params: object) -> ForecastResult:
+    """contact_forecast, kept for 15 minutes per parameters, hour and ticket count.
+
+    Fitting is seconds per series; pages and API calls within the hour reuse the fit
+    unless new tickets arrived.
+    """
+    now = timezone.now()
+    key = "wfm-forecast:" + repr(
+        (sorted(params.items()), now.strftime("%Y%m%d%H"), selectors.ticket_watermark())
+    )
+    result = cache.get(key)
+    if result is None:
+        result = contact_forecast(now=now, **params)  # type: ignore[arg-type]
+        cache.set(key, result, timeout=15 * 60)
+    return result

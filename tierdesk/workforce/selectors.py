@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, IntegerField, Min, Q, QuerySet, Value
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import ExtractMinute, Floor, TruncHour
 
-from tierdesk.accounts.models import User
+from tierdesk.accounts.models import STAFF_ROLES, User
 from tierdesk.domain.sla import holiday_dates
+from tierdesk.errors import Invalid, NotFound
 from tierdesk.sla.models import SlaClock
 from tierdesk.tickets.models import Ticket
 from tierdesk.tiers.models import BusinessCalendar, Metric, Tier
@@ -24,6 +25,22 @@ STATUS_LOOK_BACK = timedelta(days=7)
 def first_contact_at() -> datetime | None:
     """When the oldest ticket arrived; the forecast's history cannot start earlier."""
     return Ticket.objects.aggregate(first=Min("created_at"))["first"]
+
+
+def ticket_watermark() -> tuple[int, int | None]:
+    """How many tickets there are and the newest id: changes whenever one arrives."""
+    row = Ticket.objects.aggregate(n=Count("id"), last=Max("id"))
+    return row["n"], row["last"]
+
+
+def current_statuses() -> list[AgentStatusEvent]:
+    """Each agent's latest status event (agents never set count as offline)."""
+    latest = AgentStatusEvent.objects.filter(agent=OuterRef("agent")).order_by("-at", "-id")
+    return list(
+        AgentStatusEvent.objects.filter(pk=Subquery(latest.values("pk")[:1]))
+        .select_related("agent")
+        .order_by("agent__username")
+    )
 
 
 def contact_counts(
@@ -70,6 +87,27 @@ def calendar_holidays(calendar: BusinessCalendar | None, *, years: range) -> fro
     for year in years:
         days |= holiday_dates(calendar.holiday_country, subdiv, year)
     return frozenset(days)
+
+
+def staff_member(agent_id: int) -> User:
+    """An active agent, manager or admin by id; NotFound for anyone else alike."""
+    user = User.objects.filter(pk=agent_id, is_active=True, role__in=STAFF_ROLES).first()
+    if user is None:
+        raise NotFound(f"No agent {agent_id}.")
+    return user
+
+
+def agents_by_id(ids: list[int]) -> dict[int, User]:
+    """The active agents among `ids`; an id that is no agent is refused, naming its place."""
+    found = User.objects.in_bulk([i for i in ids], field_name="pk")
+    fields = {
+        f"shifts.{k}.agent_id": "no such agent"
+        for k, i in enumerate(ids)
+        if i not in found or not found[i].is_active or not found[i].is_agent
+    }
+    if fields:
+        raise Invalid("Some shifts name no agent; see fields.", fields=fields)
+    return found
 
 
 def roster_by_id(roster_id: int) -> Roster | None:
