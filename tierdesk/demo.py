@@ -2,7 +2,7 @@
 
 import random
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -130,6 +130,7 @@ def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
     count = tickets
     for _ in range(count):
         _ticket(rng, now, orgs, agents)
+    _floor(rng, now)
     path = Path(settings.VAR_DIR) / "demo-logins.txt"
     lines = [f"{role:<9} {username:<8} {password}" for role, username, password in logins]
     path.write_text("\n".join(lines) + "\n")
@@ -285,6 +286,42 @@ def _ticket(
                 tickets.change_status(
                     actor=agent, ticket=ticket, status=Status.CLOSED, at=at + timedelta(days=4)
                 )
+
+
+def _floor(rng: random.Random, now: datetime) -> None:
+    """A weekly roster and today's agent statuses, so that staffing and adherence show data."""
+    from tierdesk.workforce.services import create_roster, set_agent_status
+
+    users = {u.username: u for u in User.objects.filter(role__in=[Role.AGENT, Role.MANAGER])}
+    days, weekend = range(5), range(5, 7)
+    plan = [
+        *((u, d, time(8), time(16)) for u in ("alice", "tom", "sofia") for d in days),
+        *((u, d, time(12), time(20)) for u in ("priya", "leo") for d in days),
+        *(("jamal", d, time(20), time(4)) for d in range(7)),
+        *(("tom", d, time(9), time(17)) for d in weekend),
+    ]
+    create_roster(
+        actor=users["maria"],
+        name="Standard week",
+        time_zone="Europe/London",
+        shifts=[(users[u], d, start, end) for u, d, start, end in plan],
+        at=now,
+    )
+    today = now.astimezone(LONDON).date()
+    for username, weekday, start, end in plan:
+        if weekday != today.weekday():
+            continue
+        at = datetime.combine(today, start, tzinfo=LONDON) + timedelta(minutes=rng.randint(-5, 20))
+        stop = datetime.combine(today, end, tzinfo=LONDON)
+        stop += timedelta(days=1) if end <= start else timedelta(0)
+        while at < min(now, stop):
+            status = rng.choices(["available", "busy", "break"], weights=[3, 6, 1])[0]
+            set_agent_status(actor=users[username], agent=users[username], status=status, at=at)
+            at += timedelta(minutes=rng.randint(5, 40))
+        if stop < now:
+            set_agent_status(
+                actor=users[username], agent=users[username], status="offline", at=stop
+            )
 
 
 def _arrival(rng: random.Random, now: datetime) -> datetime:

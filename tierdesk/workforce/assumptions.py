@@ -28,6 +28,9 @@ class Assumptions:
     # Chat has no answer target of its own on a tier: it uses the phone one, else this.
     default_answer_seconds: float = 60.0
     max_occupancy: float = 0.85
+    # Agents are cross-skilled: calls, chats and short-window email share one queue.
+    # False staffs each channel apart (more agents, no pooling gain).
+    pooled: bool = True
     shrinkage: float = 0.30  # breaks, training, meetings, absence: paid but off the floor
     cost_per_hour: float = field(
         default_factory=lambda: float(getattr(settings, "TIERDESK_WFM_AGENT_COST_PER_HOUR", 32.0))

@@ -1,5 +1,6 @@
 """Forecasts and adherence for managers: selectors' counts through the pure maths; no writes."""
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -323,9 +324,8 @@ def cached_forecast(**params: object) -> ForecastResult:
     unless new tickets arrived.
     """
     now = timezone.now()
-    key = "wfm-forecast:" + repr(
-        (sorted(params.items()), now.strftime("%Y%m%d%H"), selectors.ticket_watermark())
-    )
+    state = repr((sorted(params.items()), now.strftime("%Y%m%d%H"), selectors.ticket_watermark()))
+    key = "wfm-forecast:" + hashlib.sha256(state.encode()).hexdigest()
     result = cache.get(key)
     if result is None:
         result = contact_forecast(now=now, **params)  # type: ignore[arg-type]
