@@ -125,7 +125,7 @@ def test_a_horizon_beyond_half_the_history_is_refused_naming_the_horizon():
 
 
 def test_less_than_two_weeks_of_history_is_refused():
-    with pytest.raises(fc.ForecastInputError, match="at least 14 days") as error:
+    with pytest.raises(fc.ForecastInputError, match="at least 15 days") as error:
         fc.forecast_counts(
             weekly_shape(1), start=MONDAY, interval_minutes=60, horizon=24, tz=LONDON
         )

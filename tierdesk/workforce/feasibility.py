@@ -84,22 +84,31 @@ def _load(series: SeriesForecast, promised: Promised | None, a: Assumptions) -> 
     )
 
 
-def _shifts(roster: Roster, forecast: ForecastResult, tiers: dict[str, int]) -> list[AgentShift]:
+def _shifts(
+    roster: Roster, forecast: ForecastResult, tiers: dict[str, int]
+) -> tuple[list[AgentShift], bool]:
+    """Agent groups the simulator staffs, and whether anyone at all is on shift."""
     grid = forecast.grid
     spans = shift_spans(roster_rules(roster), tz=ZoneInfo(roster.time_zone), grid=grid)
     seniority = {s.agent_id: s.agent.seniority for s in roster.shifts.all()}
     channels = sorted({s.channel for s in forecast.series})
     groups: dict[tuple[frozenset[str], tuple[int, ...]], int] = defaultdict(int)
+    anyone = False
     for agent, agent_spans in spans.items():
         covered = seconds_per_interval(agent_spans, grid) >= grid.minutes * 30
         intervals = tuple(int(i) for i in covered.nonzero()[0])
         skills = frozenset(t for t, minimum in tiers.items() if seniority[agent] >= minimum)
+        anyone = anyone or bool(intervals)
         if intervals and skills:
             groups[(skills, intervals)] += 1
-    return [
+    shifts = [
         AgentShift(name=f"group {k}", tiers=skills, intervals=intervals, channels=channels, count=n)
         for k, ((skills, intervals), n) in enumerate(sorted(groups.items(), key=str))
     ]
+    if anyone and not shifts:
+        # On shift, but senior enough for none of these tiers: nobody answers them.
+        shifts = [AgentShift("nobody qualified", tiers=set(tiers), intervals=(0,), count=0)]
+    return shifts, anyone
 
 
 def check_roster(
@@ -128,8 +137,8 @@ def check_roster(
             "The forecast has no contacts for these tiers.", fields={"promises": "no contacts"}
         )
     tiers = {s.tier.name: s.tier.min_seniority for s in forecast.series}
-    shifts = _shifts(roster, forecast, tiers)
-    if not shifts:
+    shifts, anyone = _shifts(roster, forecast, tiers)
+    if not anyone:
         raise Invalid(
             f"Roster {roster.name!r} has no agent on shift in the forecast's horizon.",
             fields={"roster_id": "empty roster for this horizon"},

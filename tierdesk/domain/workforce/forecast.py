@@ -36,7 +36,9 @@ from statsmodels.tsa.seasonal import MSTL
 Floats = npt.NDArray[np.float64]
 
 INTERVAL_MINUTES = (15, 30, 60)
-MIN_HISTORY_WEEKS = 2  # MSTL needs two full cycles of the longest season.
+# MSTL needs more than two full cycles of the longest season (it drops a season otherwise):
+# two weeks and a day.
+MIN_HISTORY_DAYS = 15
 # Seasonal smoother span in cycles: wide, so that sparse counts give a stable shape instead
 # of one that chases last week's noise (statsmodels' default 7 + 4i follows the noise).
 SEASONAL_WINDOW = 101
@@ -73,13 +75,12 @@ def intervals_per_day(interval_minutes: int) -> int:
 
 
 def max_horizon(history_intervals: int, interval_minutes: int) -> int:
-    """How many intervals ahead the history supports: half its length, once it spans 2 weeks.
+    """How many intervals ahead the history supports: half its length, from 15 days on.
 
     Half the history keeps at least as many observed weeks as forecast ones, the rule of
     thumb for seasonal models; 0 means the history is too short to forecast at all.
     """
-    week = 7 * intervals_per_day(interval_minutes)
-    if history_intervals < MIN_HISTORY_WEEKS * week:
+    if history_intervals < MIN_HISTORY_DAYS * intervals_per_day(interval_minutes):
         return 0
     return history_intervals // 2
 
@@ -93,7 +94,7 @@ def check_horizon(*, history_intervals: int, horizon: int, interval_minutes: int
     if limit == 0:
         raise ForecastInputError(
             f"the history holds {days:.1f} days; forecasting needs at least "
-            f"{7 * MIN_HISTORY_WEEKS} days of ticket history",
+            f"{MIN_HISTORY_DAYS} days of ticket history",
             field="horizon",
         )
     if horizon > limit:
@@ -203,7 +204,7 @@ def backtest(
     if max_horizon(train.size, interval_minutes) < held:
         raise ForecastInputError(
             f"{holdout_weeks} held-out weeks need {2 * holdout_weeks} weeks of history "
-            f"(at least {MIN_HISTORY_WEEKS} before them); the history holds "
+            f"(at least {MIN_HISTORY_DAYS} days before them); the history holds "
             f"{y.size / week:.1f} weeks",
             field="holdout_weeks",
         )
@@ -235,6 +236,8 @@ def _mstl_forecast(y: Floats, *, per_day: int, horizon: int) -> Floats:
         warnings.simplefilter("ignore")
         parts = MSTL(y, periods=(per_day, week), windows=(SEASONAL_WINDOW, SEASONAL_WINDOW)).fit()
         seasonal = np.asarray(parts.seasonal, dtype=np.float64)
+        if seasonal.ndim == 1:  # a season statsmodels judged too long for the history
+            seasonal = np.column_stack([seasonal, np.zeros_like(seasonal)])
         adjusted = np.asarray(parts.trend, dtype=np.float64) + np.asarray(parts.resid)
         level = ETSModel(adjusted, error="add", trend=None).fit(disp=False)
         base = np.asarray(level.forecast(horizon), dtype=np.float64)
