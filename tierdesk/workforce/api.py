@@ -15,7 +15,8 @@ from tierdesk.workforce.staffing import staffing_plan
 
 router = Router(tags=["workforce"])
 
-Interval = Literal[15, 30, 60]
+# 15, 30 or 60: checked by the forecast module, whose 422 names the field.
+Interval = int
 StatusName = Literal["available", "busy", "break", "offline"]
 ChannelName = Literal["phone", "chat", "email", "web"]
 

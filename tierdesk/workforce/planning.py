@@ -226,6 +226,10 @@ def adherence(
     *, roster: Roster, day: date, interval_minutes: int = 60, agent_ids: list[int] | None = None
 ) -> list[AdherenceRow]:
     """Per agent and interval of one day in the roster's zone: adherence and real occupancy."""
+    try:
+        fc.intervals_per_day(interval_minutes)
+    except fc.ForecastInputError as error:
+        raise _invalid(error) from error
     tz = ZoneInfo(roster.time_zone)
     start = datetime.combine(day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)

@@ -51,11 +51,9 @@ class FeasibilityForm(PlanForm):
 
 
 def _bound(form_class: type[forms.Form], request: HttpRequest) -> forms.Form:
-    data = request.GET if request.GET else None
-    form = form_class(data)
-    if data is None:
-        form = form_class({k: f.initial for k, f in form.fields.items() if f.initial is not None})
-    return form
+    """The form bound to the query string, with each field's initial value as default."""
+    initial = {k: f.initial for k, f in form_class.base_fields.items() if f.initial is not None}
+    return form_class({**initial, **request.GET.dict()})
 
 
 def _refuse(request: HttpRequest) -> HttpResponse | None:
