@@ -51,8 +51,15 @@ class FeasibilityForm(PlanForm):
 
 
 def _bound(form_class: type[forms.Form], request: HttpRequest) -> forms.Form:
-    """The form bound to the query string, with each field's initial value as default."""
+    """The form bound to the query string, with each field's initial value as default.
+
+    The roster defaults to the first one by name, so the page shows it chosen.
+    """
     initial = {k: f.initial for k, f in form_class.base_fields.items() if f.initial is not None}
+    if "roster" in form_class.base_fields:
+        first = Roster.objects.order_by("name").values_list("pk", flat=True).first()
+        if first is not None:
+            initial["roster"] = first
     return form_class({**initial, **request.GET.dict()})
 
 
