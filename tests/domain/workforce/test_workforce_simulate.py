@@ -210,6 +210,15 @@ def test_can_we_promise_vip_fifteen_minutes_around_the_clock():
             3,
             "shifts[0].intervals",
         ),
+        (
+            FloorSpec(
+                HOUR,
+                (steady("VIP", 5.0, 2, aht_seconds=60.0, target_seconds=20),),
+                (AgentShift("typo", "VIP", [0]),),
+            ),
+            3,
+            "shifts[0].tiers",
+        ),
     ],
 )
 def test_bad_floor_specs_name_the_field(spec, replications, field):
