@@ -4,8 +4,9 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from workforce_oracle import examples
 
 from tierdesk.domain.workforce import (
     MAX_AGENTS,
@@ -21,6 +22,7 @@ from tierdesk.domain.workforce import (
 )
 
 
+@examples(100)
 @given(
     traffic=st.floats(0.01, 2000.0),
     aht=st.floats(20.0, 1200.0),
@@ -33,7 +35,7 @@ def test_agents_for_is_the_fewest_meeting_the_service_level(traffic, aht, target
     assert service_level(traffic, n - 1, aht, target) < level
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(
     traffic=st.floats(0.05, 300.0),
     aht=st.floats(30.0, 900.0),
