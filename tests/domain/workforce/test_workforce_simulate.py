@@ -76,6 +76,20 @@ def two_tiers(vip_priority):
     )
 
 
+def test_fixed_handle_times_wait_less_than_exponential_ones():
+    # M/D/c queues less than M/M/c at the same load (the Allen-Cunneen approximation scales
+    # Erlang C waits by (1 + cv^2) / 2, half for fixed handle times): the simulated service
+    # level with fixed handle times clears Erlang C's.
+    spec = FloorSpec(
+        HOUR,
+        (steady("Standard", 480.0, 5, aht_seconds=60.0, target_seconds=20.0, handle="fixed"),),
+        (AgentShift("team", {"Standard"}, range(5), count=10),),
+        warmup_intervals=1,
+    )
+    result = simulate_floor(spec, replications=6, seed=4).tier("Standard")
+    assert result.service_level.low > service_level(8.0, 10, 60.0, 20.0)
+
+
 def test_the_higher_tier_is_served_first():
     result = simulate_floor(two_tiers(vip_priority=5), replications=5, seed=3)
     assert result.tier("VIP").asa.high < result.tier("Basic").asa.low

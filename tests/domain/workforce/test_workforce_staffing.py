@@ -214,3 +214,23 @@ def test_backlog_bad_input_names_the_field(kwargs, field):
     with pytest.raises(WorkforceInputError) as caught:
         backlog_agents_for(**arguments)
     assert caught.value.field == field
+
+
+@examples(20)
+@given(
+    traffic=st.floats(0.5, 150.0),
+    patience=st.floats(30.0, 900.0),
+    limit=st.floats(2.0, 60.0),
+)
+def test_erlang_a_asa_target_is_met_by_the_fewest_agents(traffic, patience, limit):
+    n = agents_for(traffic, 240, max_asa_seconds=limit, patience_seconds=patience)
+    assert erlang_a(traffic, n, 240, patience, 0).asa <= limit
+    assert erlang_a(traffic, n - 1, 240, patience, 0).asa > limit
+
+
+def test_chat_with_abandonment_uses_erlang_a_on_slots():
+    slots = agents_for(12.0, 900, target_seconds=60, service_level=0.8, patience_seconds=300)
+    agents = chat_agents_for(
+        12.0, 900, 2, target_seconds=60, service_level=0.8, patience_seconds=300, shrinkage=0.25
+    )
+    assert agents == math.ceil(math.ceil(slots / 2) / 0.75)
