@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from workforce_oracle import erlang_a_chain, erlang_b_recurrence, erlang_c_from_b
+from workforce_oracle import erlang_a_chain, erlang_b_recurrence, erlang_c_from_b, examples
 
 from tierdesk.domain.workforce import (
     asa,
@@ -21,6 +21,7 @@ ahts = st.floats(min_value=1.0, max_value=3600.0)
 targets = st.floats(min_value=0.0, max_value=600.0)
 
 
+@examples(100)
 @given(traffic=traffics, agents=agent_counts)
 def test_erlang_b_log_space_agrees_with_the_recurrence(traffic, agents):
     assert erlang_b(traffic, agents) == pytest.approx(
@@ -28,6 +29,7 @@ def test_erlang_b_log_space_agrees_with_the_recurrence(traffic, agents):
     )
 
 
+@examples(100)
 @given(traffic=traffics, agents=agent_counts)
 def test_erlang_c_agrees_with_the_recurrence(traffic, agents):
     assert erlang_c(traffic, agents) == pytest.approx(
@@ -35,6 +37,7 @@ def test_erlang_c_agrees_with_the_recurrence(traffic, agents):
     )
 
 
+@examples(100)
 @given(traffic=traffics, agents=agent_counts, aht=ahts, target=targets)
 def test_measures_are_probabilities_and_improve_with_one_more_agent(traffic, agents, aht, target):
     for p in (
@@ -52,6 +55,7 @@ def test_measures_are_probabilities_and_improve_with_one_more_agent(traffic, age
     assert asa(traffic, agents + 1, aht) <= asa(traffic, agents, aht)
 
 
+@examples(100)
 @given(
     traffic=st.lists(st.floats(0.0, 500.0), min_size=1, max_size=30),
     agents=st.integers(0, 600),
@@ -101,7 +105,7 @@ def test_overloaded_queue_waits_for_sure_and_never_answers():
     assert asa(12.0, 10, 180) == float("inf")
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(
     traffic=st.floats(0.1, 60.0),
     agents=st.integers(1, 80),
@@ -116,6 +120,7 @@ def test_erlang_a_agrees_with_the_birth_death_chain(traffic, agents, aht, patien
         assert getattr(result, name) == pytest.approx(expected, rel=1e-6, abs=1e-9), name
 
 
+@examples(100)
 @given(
     traffic=st.floats(0.1, 400.0),
     agents=st.integers(1, 500),

@@ -1,8 +1,24 @@
 """Slow, obviously-correct oracles for the workforce maths: plain loops over states."""
 
 import math
+import os
 
+from hypothesis import HealthCheck, settings
 from scipy import special
+
+# CI replays the same examples on every run, so a red build is reproducible; runs on a
+# developer's machine keep exploring new ones. No deadline: the machines are shared.
+_REPLAY = os.environ.get("CI") == "true"
+
+
+def examples(count: int) -> settings:
+    return settings(
+        max_examples=count,
+        derandomize=_REPLAY,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 def erlang_b_recurrence(traffic: float, agents: int) -> float:

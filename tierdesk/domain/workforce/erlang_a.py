@@ -205,21 +205,49 @@ def asa_unchecked(
     x = n[live] * p[live] / h[live]
     y = a[live] * p[live] / h[live]
     mode = np.maximum(0.0, np.ceil(y - x))
-    # Around the mode the weights fall like a normal of variance y, faster when y < x:
-    # nine standard deviations leave out less than e^-40 of the mass.
+    # Around the mode the weights fall like a normal of variance y: nine standard
+    # deviations leave out less than e^-40 of the mass. When y < x they also fall at least
+    # geometrically, by y / (x + 1) a step, which bounds the window for long patience.
     half = np.ceil(9.0 * np.sqrt(y + 1.0)) + 10.0
+    with np.errstate(divide="ignore"):
+        geometric = np.ceil(45.0 / -np.log(y / (x + 1.0))) + 10.0
+    half = np.where(y < x, np.minimum(half, geometric), half)
+    answered = np.empty(x.shape)
+    answered_wait = np.empty(x.shape)
+    # Rows of similar width together, a bounded number of cells at a time (memory).
+    order = np.argsort(half, kind="stable")
+    begin = 0
+    while begin < order.size:
+        end = begin + 1
+        while end < order.size and (end - begin + 1) * (2 * half[order[end]] + 1) <= _CELLS:
+            end += 1
+        rows = order[begin:end]
+        answered[rows], answered_wait[rows] = _wait_sums(x[rows], y[rows], mode[rows], half[rows])
+        begin = end
+    pw = core.p_wait[live]
+    answered_total = 1.0 - pw + pw * answered
+    result[live] = pw * answered_wait * p[live] / answered_total
+    return result
+
+
+_CELLS = 1 << 21  # queue lengths times rows summed at once: about 16 MB per array
+
+
+def _wait_sums(
+    x: FloatArray, y: FloatArray, mode: FloatArray, half: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Per waiting arrival: the share answered, and answered x (wait in units of patience)."""
     width = int(2 * half.max() + 1)
-    k = np.maximum(0.0, mode - half)[:, None] + np.arange(width)[None, :]
+    low = np.maximum(0.0, mode - half)
+    k = low[:, None] + np.arange(width)[None, :]
     xc, yc = x[:, None], y[:, None]
     log_t = special.xlogy(k, yc) - (special.gammaln(xc + k + 1.0) - special.gammaln(xc + 1.0))
     log_t = np.where(k <= (mode + half)[:, None], log_t, -np.inf)
     weights = np.exp(log_t - log_t.max(axis=1, keepdims=True))
     weights /= weights.sum(axis=1, keepdims=True)
     answered = xc / (xc + k + 1.0)
-    waits = special.digamma(xc + k + 2.0) - special.digamma(xc + 1.0)
-    waited_answered = (weights * answered).sum(axis=1)
-    wait_when_answered = (weights * answered * waits).sum(axis=1) * p[live]
-    pw = core.p_wait[live]
-    answered_total = 1.0 - pw + pw * waited_answered
-    result[live] = pw * wait_when_answered / answered_total
-    return result
+    # psi(x + k + 2) - psi(x + 1) = sum_{i=1..k+1} 1 / (x + i): summed, not subtracted, so
+    # that a huge x (very patient callers) loses no digits.
+    base = special.digamma(x + low + 1.0) - special.digamma(x + 1.0)
+    waits = base[:, None] + np.cumsum(1.0 / (xc + k + 1.0), axis=1)
+    return (weights * answered).sum(axis=1), (weights * answered * waits).sum(axis=1)

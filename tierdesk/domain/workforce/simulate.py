@@ -76,7 +76,10 @@ class TierLoad:
 
 @dataclass(frozen=True, slots=True)
 class AgentShift:
-    """`count` interchangeable agents with the same skills on the same intervals."""
+    """`count` interchangeable agents with the same skills on the same intervals.
+
+    A shift whose skills match none of the loads is ignored (a whole roster may be passed
+    when only some of its channels are simulated)."""
 
     name: str
     tiers: frozenset[str] | set[str] | Sequence[str]
@@ -292,6 +295,11 @@ def _check(spec: FloorSpec, replications: int) -> None:
         if not load.handle_cv > 0:
             raise WorkforceInputError(f"{where}.handle_cv", "must be more than 0")
     for i, shift in enumerate(spec.shifts):
+        for attr in ("tiers", "channels"):
+            if isinstance(getattr(shift, attr), str):
+                raise WorkforceInputError(
+                    f"shifts[{i}].{attr}", 'must be a set of names, e.g. {"VIP"}, not a string'
+                )
         if shift.count < 0:
             raise WorkforceInputError(f"shifts[{i}].count", "must be 0 or more agents")
         bad = [k for k in shift.intervals if not 0 <= k < horizon]
