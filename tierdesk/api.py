@@ -102,11 +102,13 @@ def _routers() -> None:
     from tierdesk.sla.api import router as notifications
     from tierdesk.tickets.api import router as tickets
     from tierdesk.tiers.api import router as tiers
+    from tierdesk.workforce.api import router as workforce
 
     api.add_router("/v1/tickets", tickets)
     api.add_router("/v1/organizations", customers)
     api.add_router("/v1/tiers", tiers)
     api.add_router("/v1/notifications", notifications)
+    api.add_router("/v1/wfm", workforce)
     api.add_router("/v1", accounts)
 
 

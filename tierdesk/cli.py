@@ -127,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--role", default="agent", choices=["admin", "manager", "agent", "customer"])
     p.add_argument("--token", action="store_true")
     p.set_defaults(func=createuser)
+    from tierdesk.workforce.commands import add_parser as add_wfm
+
+    add_wfm(sub, setup=_django)
     p = sub.add_parser("manage", help="any Django management command")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=lambda a: _manage(a.rest))

@@ -2,8 +2,9 @@
 
 import random
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -112,6 +113,11 @@ CUSTOMER_REPLIES = [
     "Any news on this?",
 ]
 PRIORITY_WEIGHTS = {Priority.LOW: 2, Priority.NORMAL: 6, Priority.HIGH: 2, Priority.URGENT: 0.5}
+# Contacts follow the working week in London: busy late mornings, quiet nights and weekends,
+# so that forecasts and staffing plans have a daily and weekly shape to find.
+ARRIVALS_BY_HOUR = (1, 1, 1, 1, 1, 1, 2, 4, 8, 10, 10, 9, 8, 9, 10, 9, 7, 5, 3, 2, 2, 1, 1, 1)
+ARRIVALS_BY_WEEKDAY = (1.0, 0.95, 0.9, 0.9, 0.8, 0.3, 0.2)
+LONDON = ZoneInfo("Europe/London")
 
 
 def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
@@ -125,6 +131,7 @@ def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
     count = tickets
     for _ in range(count):
         _ticket(rng, now, orgs, agents)
+    _floor(rng, now)
     path = Path(settings.VAR_DIR) / "demo-logins.txt"
     lines = [f"{role:<9} {username:<8} {password}" for role, username, password in logins]
     path.write_text("\n".join(lines) + "\n")
@@ -235,7 +242,7 @@ def _ticket(
 ) -> None:
     org = rng.choice(orgs)
     contact = rng.choice(list(org.contacts.all()))
-    opened = now - timedelta(seconds=int(rng.random() ** 1.3 * 90 * 86400))
+    opened = _arrival(rng, now)
     subject, body = rng.choice(TOPICS)
     channels = [c for c in allowed_channels(org.tier) if c != Channel.API]
     priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
@@ -288,3 +295,49 @@ def _ticket(
                 tickets.change_status(
                     actor=agent, ticket=ticket, status=Status.CLOSED, at=at + timedelta(days=4)
                 )
+
+
+def _floor(rng: random.Random, now: datetime) -> None:
+    """A weekly roster and today's agent statuses, so that staffing and adherence show data."""
+    from tierdesk.workforce.services import create_roster, set_agent_status
+
+    users = {u.username: u for u in User.objects.filter(role__in=[Role.AGENT, Role.MANAGER])}
+    days, weekend = range(5), range(5, 7)
+    plan = [
+        *((u, d, time(8), time(16)) for u in ("alice", "tom", "sofia") for d in days),
+        *((u, d, time(12), time(20)) for u in ("priya", "leo") for d in days),
+        *(("jamal", d, time(20), time(4)) for d in range(7)),
+        *(("tom", d, time(9), time(17)) for d in weekend),
+    ]
+    create_roster(
+        actor=users["maria"],
+        name="Standard week",
+        time_zone="Europe/London",
+        shifts=[(users[u], d, start, end) for u, d, start, end in plan],
+        at=now,
+    )
+    today = now.astimezone(LONDON).date()
+    for username, weekday, start, end in plan:
+        if weekday != today.weekday():
+            continue
+        at = datetime.combine(today, start, tzinfo=LONDON) + timedelta(minutes=rng.randint(-5, 20))
+        stop = datetime.combine(today, end, tzinfo=LONDON)
+        stop += timedelta(days=1) if end <= start else timedelta(0)
+        while at < min(now, stop):
+            status = rng.choices(["available", "busy", "break"], weights=[3, 6, 1])[0]
+            set_agent_status(actor=users[username], agent=users[username], status=status, at=at)
+            at += timedelta(minutes=rng.randint(5, 40))
+        if stop < now:
+            set_agent_status(
+                actor=users[username], agent=users[username], status="offline", at=stop
+            )
+
+
+def _arrival(rng: random.Random, now: datetime) -> datetime:
+    """When a ticket arrives: more recent is likelier (growth), shaped by hour and weekday."""
+    while True:
+        opened = now - timedelta(seconds=int(rng.random() ** 1.3 * 90 * 86400))
+        local = opened.astimezone(LONDON)
+        weight = ARRIVALS_BY_HOUR[local.hour] * ARRIVALS_BY_WEEKDAY[local.weekday()]
+        if rng.random() * max(ARRIVALS_BY_HOUR) < weight:
+            return opened

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tierdesk.customers",
     "tierdesk.tickets",
     "tierdesk.sla",
+    "tierdesk.workforce",
     "tierdesk.web",
 ]
 

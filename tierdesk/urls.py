@@ -8,5 +8,6 @@ from tierdesk.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("wfm/", include("tierdesk.workforce.urls")),
     path("", include("tierdesk.web.urls")),
 ]
