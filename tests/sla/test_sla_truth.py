@@ -124,18 +124,22 @@ def test_a_backlog_larger_than_a_batch_records_every_warning_before_its_breach(c
 
 # --- the same events, swept at random instants or never, give the same rows ---------------
 
+# When the sweep runs around a step: not at all, a second before it, in the step's own
+# second before it, or in the same second after it.
+SWEEP_BEFORE = {"second_before": timedelta(seconds=-1), "same_second_before": timedelta(0)}
+SWEEPS = ("none", "second_before", "same_second_before", "same_second_after")
 ACTIONS = ("agent_reply", "customer_reply", "pending", "open", "priority", "solve", "note")
 
 
 @settings(
-    max_examples=25,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(
     steps=st.lists(
-        st.tuples(st.sampled_from(ACTIONS), st.integers(1, 600), st.booleans()),
+        st.tuples(st.sampled_from(ACTIONS), st.integers(1, 600), st.sampled_from(SWEEPS)),
         min_size=1,
         max_size=8,
     )
@@ -154,11 +158,13 @@ def test_rows_do_not_depend_on_when_the_sweep_ran(alice, carol, steps):
 
 def replay(ticket, steps, alice, carol, *, sweep):
     at = T0
-    for action, minutes, sweep_before in steps:
+    for action, minutes, when in steps:
         at += timedelta(minutes=minutes)
-        if sweep and sweep_before:
-            monitor.sweep(now=at - timedelta(seconds=1))
+        if sweep and when in SWEEP_BEFORE:
+            monitor.sweep(now=at + SWEEP_BEFORE[when])
         apply(action, ticket, alice, carol, at)
+        if sweep and when == "same_second_after":
+            monitor.sweep(now=at + timedelta(milliseconds=500))
     return at
 
 
