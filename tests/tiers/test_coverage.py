@@ -56,3 +56,16 @@ def test_openings_skip_holidays_and_show_in_the_viewers_zone():
         ("2026-12-30T18:00:00+09:00", "2026-12-31T02:00:00+09:00"),
     ]
     assert [o.crosses_midnight for o in found] == [False, True, True, True]
+
+
+def test_a_written_channel_is_accepted_in_one_query(tiers, django_assert_num_queries):
+    night = datetime(2026, 3, 3, 22, 0, tzinfo=UTC)
+    with django_assert_num_queries(1):
+        assert channel_gate(tier_id=tiers["Standard"].pk, channel="web", at=night).accepted
+
+
+def test_a_refusal_reads_the_policy_and_each_calendar_once(tiers, django_assert_num_queries):
+    night = datetime(2026, 3, 3, 22, 0, tzinfo=UTC)
+    channel_gate(tier_id=tiers["Standard"].pk, channel="phone", at=night)  # compiles the calendar
+    with django_assert_num_queries(2):
+        channel_gate(tier_id=tiers["Standard"].pk, channel="phone", at=night)

@@ -80,6 +80,10 @@ def channel_hours(*, tier_id: int, at: datetime) -> list[ChannelHours]:
     per version, which never changes).
     """
     coverage: dict[str, int] = policy_in_force(tier_id=tier_id, at=at).rules["coverage"]
+    return _hours(coverage, at)
+
+
+def _hours(coverage: dict[str, int], at: datetime) -> list[ChannelHours]:
     versions = {
         calendar_id: calendar_version_in_force(calendar_id=calendar_id, at=at).pk
         for calendar_id in sorted(set(coverage.values()))
@@ -119,7 +123,14 @@ def gate(*, channel: str, at: datetime, included: Sequence[ChannelHours]) -> Gat
 
 
 def channel_gate(*, tier_id: int, channel: str, at: datetime) -> Gate:
-    return gate(channel=channel, at=at, included=channel_hours(tier_id=tier_id, at=at))
+    """``gate`` at ``at``; a written channel the tier includes costs one query, no calendar.
+
+    Its ``included`` is then empty: nothing needs saying about hours to accept it.
+    """
+    coverage: dict[str, int] = policy_in_force(tier_id=tier_id, at=at).rules["coverage"]
+    if channel in coverage and channel not in LIVE_CHANNELS:
+        return Gate(channel=channel, at=at, included=(), refusal="")
+    return gate(channel=channel, at=at, included=_hours(coverage, at))
 
 
 def refusal_message(g: Gate, *, tier_name: str, tz: tzinfo | None = None) -> str:
