@@ -133,6 +133,8 @@ def test_the_plan_page_at_night_says_live_channels_are_closed_and_when_they_open
     assert page.text.count('<span class="state closed">closed now</span>') == 2
     assert "Opens again Wed 4 Mar 08:00 UTC." in page.text
     assert "we answer from Wed 4 Mar 08:00" in page.text
+    # Tuesday's hours are over: the week ahead starts with Wednesday's.
+    assert "Tue 3 Mar:" not in page.text and "Wed 4 Mar: 08:00–20:00" in page.text
 
 
 def test_the_plan_page_of_vip_is_around_the_clock_with_its_account_manager(alice, tiers, carol):

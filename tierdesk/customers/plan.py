@@ -76,7 +76,8 @@ def _groups(hours: list[ChannelHours], *, at: datetime, tz: tzinfo) -> list[Hour
         calendar = channels[0].calendar
         week = ()
         if not calendar.always_open:
-            week = tuple(openings(calendar, start=at.astimezone(tz).date(), days=WEEK_DAYS, tz=tz))
+            days = openings(calendar, start=at.astimezone(tz).date(), days=WEEK_DAYS, tz=tz)
+            week = tuple(o for o in days if o.end > at)  # today's finished hours are gone
         groups.append(
             HoursGroup(
                 channels=tuple(channels),
