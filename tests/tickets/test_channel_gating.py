@@ -9,9 +9,10 @@ and its substitute Mon 28 Dec.
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from tierdesk.accounts.models import User
-from tierdesk.customers.models import Interaction, InteractionKind
+from tierdesk.customers.models import Interaction, InteractionKind, Organization
 from tierdesk.customers.services import create_contact, create_organization
 from tierdesk.errors import Conflict
 from tierdesk.sla.models import SlaClock
@@ -194,3 +195,16 @@ def test_a_customer_reply_through_a_channel_the_tier_lacks_is_refused(bob):
         )
     assert ticket.messages.count() == 1
     assert [r.channel for r in refusals()] == ["phone"]
+
+
+def test_the_api_answers_a_closed_channel_with_409_and_the_field(api, tiers, bob):
+    Organization.objects.filter(pk=bob.contact.organization_id).update(tier=tiers["Standard"])
+    with time_machine.travel(TUESDAY_NIGHT, tick=False):
+        response = api(User.objects.get(pk=bob.pk)).post(
+            "/tickets", {"subject": "Call", "body": "x", "channel": "phone"}
+        )
+    assert response.status_code == 409
+    assert response.body["error"]["code"] == "channel_closed"
+    assert response.body["error"]["fields"] == {"channel": "closed until 2026-03-04T09:00:00+00:00"}
+    assert "opens again tomorrow at 09:00 UTC" in response.body["error"]["message"]
+    assert_nothing_but_the_refusal_was_written()
