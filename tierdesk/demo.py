@@ -18,8 +18,8 @@ from tierdesk.sla.models import SlaClock
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import Status
 from tierdesk.tickets.participants import Author
+from tierdesk.tiers.coverage import channel_hours
 from tierdesk.tiers.models import Channel, Priority, Tier
-from tierdesk.tiers.selectors import allowed_channels
 
 ORGS = {
     "Basic": [
@@ -244,7 +244,12 @@ def _ticket(
     contact = rng.choice(list(org.contacts.all()))
     opened = _arrival(rng, now)
     subject, body = rng.choice(TOPICS)
-    channels = [c for c in allowed_channels(org.tier) if c != Channel.API]
+    # Phone and chat only while they are open: out of hours they are refused.
+    channels = [
+        h.channel
+        for h in channel_hours(tier_id=org.tier_id, at=opened)
+        if h.channel != Channel.API and (h.open_now or not h.live)
+    ]
     priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
     # Most customers write in without a portal login: the contact itself is the author.
     customer = Author.customer(contact)

@@ -172,6 +172,18 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Counters of the public contact form's rate limits (tierdesk.web.ratelimit): shared by
+# every process through Redis when REDIS_URL is set, else kept per process.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TIERDESK_CONTACT_FORM_PER_IP = env_int("TIERDESK_CONTACT_FORM_PER_IP", default=10)
+TIERDESK_CONTACT_FORM_PER_ADDRESS = env_int("TIERDESK_CONTACT_FORM_PER_ADDRESS", default=5)
+TIERDESK_CONTACT_FORM_WINDOW_SECONDS = env_int("TIERDESK_CONTACT_FORM_WINDOW_SECONDS", default=3600)
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TIERDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend")

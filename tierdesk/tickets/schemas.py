@@ -143,6 +143,10 @@ class AttachmentOut(Out):
 
 class MessageOut(Out):
     id: int
+    ticket_id: int = Field(
+        description="The ticket the message is on: a customer's reply on a closed ticket "
+        "lands on the follow-up it opened, so this differs from the ticket replied to."
+    )
     kind: str
     author_kind: str
     author_name: str

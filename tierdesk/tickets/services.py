@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -29,8 +30,8 @@ from tierdesk.tickets.models import (
 )
 from tierdesk.tickets.participants import Author
 from tierdesk.tickets.subscribers import dispatch
+from tierdesk.tiers.coverage import channel_gate, refusal_message
 from tierdesk.tiers.models import Channel, Priority, Tier
-from tierdesk.tiers.selectors import allowed_channels
 from tierdesk.uploads import too_large
 
 
@@ -82,12 +83,16 @@ def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().select_related("tier").get(pk=ticket.pk)
 
 
-def _claim_attachments(actor: User, ids: Sequence[int], message: Message) -> None:
+def _claim_attachments(actor: User | None, ids: Sequence[int], message: Message) -> None:
+    """Join uploaded files to ``message``; with no actor, files nobody signed in uploaded.
+
+    Only services name files with no actor (the public contact form hands over the ids it
+    has just stored); the API and the portal always have a signed-in actor.
+    """
     if not ids:
         return
-    claimed = Attachment.objects.filter(pk__in=ids, uploaded_by=actor, message=None).update(
-        message=message
-    )
+    mine = {"uploaded_by": actor} if actor is not None else {"uploaded_by__isnull": True}
+    claimed = Attachment.objects.filter(pk__in=ids, message=None, **mine).update(message=message)
     if claimed != len(set(ids)):
         raise Invalid(
             "Some attachments are unknown, not yours, or already sent; upload them again.",
@@ -101,7 +106,8 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return [existing.get(s) or Tag.objects.create(name=s) for s in slugs]
 
 
-def upload_attachment(*, actor: User, upload: UploadedFile) -> Attachment:
+def upload_attachment(*, actor: User | None, upload: UploadedFile) -> Attachment:
+    """Store a file until a message names it; ``actor`` None: a sender with no login."""
     limit = settings.TIERDESK_MAX_ATTACHMENT_BYTES
     if upload.size is None or upload.size > limit:
         raise too_large(limit)
@@ -119,28 +125,61 @@ def upload_attachment(*, actor: User, upload: UploadedFile) -> Attachment:
     return attachment
 
 
-def check_channel(*, requester: Contact, channel: str, at: datetime) -> None:
-    """Refuse a channel the requester's tier lacks; the attempt is kept on the timeline."""
+def check_channel(
+    *, requester: Contact, channel: str, at: datetime, logged_by_agent: bool = False
+) -> None:
+    """Refuse a channel the requester's tier lacks, or a live one outside its hours.
+
+    Uses the tier policy and calendar versions in force at ``at`` (``tiers.coverage``).
+    Email, web and API are accepted at any hour (their clocks start at the next opening);
+    phone and chat are refused while closed, naming when they open and what is open now.
+    An agent logging contact that already happened (a call taken out of hours) is not
+    refused for the hour, only for a channel the tier lacks. A refusal is kept on the
+    customer's timeline in its own transaction, and nothing else is written: call this
+    outside any transaction of yours, or the record is rolled back with your work.
+    """
     tier = requester.organization.tier
-    allowed = allowed_channels(tier)
-    if channel in allowed:
+    decision = channel_gate(tier_id=tier.pk, channel=channel, at=at)
+    if decision.accepted or (logged_by_agent and decision.refusal == "closed"):
         return
+    user = requester.user
+    message = refusal_message(decision, tier_name=tier.name, tz=_zone_of(user))
+    label = Channel(channel).label.lower()
+    if decision.refusal == "not_in_tier":
+        summary = f"Contact by {channel} refused: not included in {tier.name}."
+        field = f"not included in {tier.name}"
+    else:
+        hours = decision.hours
+        assert hours is not None
+        opens = hours.opens_at.astimezone(hours.calendar.tz)
+        summary = (
+            f"Contact by {channel} refused: outside {tier.name} {label} hours "
+            f"(opens {opens:%a %d %b %H:%M} {opens.tzname()})."
+        )
+        field = f"closed until {hours.opens_at.isoformat()}"
     with transaction.atomic():
         record_interaction(
             organization_id=requester.organization_id,
             contact_id=requester.pk,
             kind=InteractionKind.CHANNEL_REFUSED,
             channel=channel,
-            summary=f"Contact by {channel} refused: not included in {tier.name}.",
+            summary=summary,
             at=at,
         )
-    offered = " or ".join(Channel(c).label.lower() for c in allowed if c != Channel.API)
     raise Conflict(
-        f"{tier.name} tier has no {Channel(channel).label.lower()}; "
-        f"please contact us by {offered}, or upgrade your plan.",
-        code="channel_not_in_tier",
-        fields={"channel": f"not included in {tier.name}"},
+        message,
+        code="channel_not_in_tier" if decision.refusal == "not_in_tier" else "channel_closed",
+        fields={"channel": field},
     )
+
+
+def _zone_of(user: User | None) -> ZoneInfo | None:
+    if user is None or not user.time_zone:
+        return None
+    try:
+        return ZoneInfo(user.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def open_ticket(
@@ -179,7 +218,7 @@ def open_ticket(
         requester = author.contact
     elif requester is None:
         raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
-    check_channel(requester=requester, channel=channel, at=now)
+    check_channel(requester=requester, channel=channel, at=now, logged_by_agent=author.is_agent)
     return _open_ticket(
         actor=actor,
         author=author,
@@ -237,8 +276,7 @@ def _post(
         external_id=external_id[:255],
         in_reply_to=in_reply_to,
     )
-    if actor is not None:
-        _claim_attachments(actor, attachments, message)
+    _claim_attachments(actor, attachments, message)
     event = record_event(
         ticket=ticket,
         kind=EventKind.NOTE_ADDED if kind == MessageKind.INTERNAL else EventKind.MESSAGE_ADDED,
@@ -363,7 +401,6 @@ def _save(ticket: Ticket, at: datetime, *fields: str) -> None:
     ticket.save(update_fields=[*fields, "updated_at", "sla_due_at"])
 
 
-@transaction.atomic
 def reply(
     *,
     actor: User | None = None,
@@ -384,7 +421,8 @@ def reply(
     clocks; the bot's and tierdesk's own messages stop nothing. ``channel`` is the channel a
     customer's message came in by; everyone else's goes out on the ticket's channel. A
     message already received (same channel and external id) is returned again and nothing
-    is written.
+    is written. A customer writing through a channel their tier lacks, or a live one out of
+    hours, is refused by ``check_channel`` before anything else is written.
     """
     now = at or timezone.now()
     author = author or _author_of(actor)
@@ -393,6 +431,26 @@ def reply(
     seen = _already_received(channel or "", external_id)
     if seen is not None:
         return seen
+    if channel and author.is_customer and author.contact is not None:
+        check_channel(requester=author.contact, channel=channel, at=now)
+    return _reply(
+        actor, author, ticket, body, attachments, status, channel, external_id, in_reply_to, now
+    )
+
+
+@transaction.atomic
+def _reply(
+    actor: User | None,
+    author: Author,
+    ticket: Ticket,
+    body: str,
+    attachments: Sequence[int],
+    status: str | None,
+    channel: str | None,
+    external_id: str,
+    in_reply_to: Message | None,
+    now: datetime,
+) -> Message:
     ticket = _locked(ticket)
     # A customer's message is on the channel it came in by; answers go out on the ticket's.
     channel = channel if channel and author.is_customer else ticket.channel

@@ -37,3 +37,21 @@ class NewTicketForm(forms.Form):
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.WEB, required=False)
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
     requester_email = forms.EmailField(required=False, help_text="Agents: who is this for?")
+    attachment = forms.FileField(required=False, label="Attach a file")
+
+
+class ContactForm(forms.Form):
+    """The public contact form; ``website`` is a honeypot that people never see or fill."""
+
+    name = forms.CharField(max_length=120, label="Your name", required=False)
+    email = forms.EmailField(max_length=254, label="Your email")
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=65_536, label="How can we help?"
+    )
+    attachment = forms.FileField(required=False, label="Attach a file (optional)")
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tierdesk.web import views
+from tierdesk.web import contact, plan, views
 
 app_name = "web"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tickets/new/", views.new_ticket, name="new_ticket"),
+    path("plan/", plan.plan, name="plan"),
+    path("contact/", contact.contact, name="contact"),
+    path("contact/sent/", contact.contact_sent, name="contact_sent"),
     path("tickets/<int:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
     path(

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from tierdesk.accounts.selectors import eligible_agents
@@ -104,7 +106,7 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
                     actor=request.user, ticket=ticket, body=data["body"], attachments=files
                 )
             else:
-                services.reply(
+                message = services.reply(
                     actor=request.user,
                     ticket=ticket,
                     body=data["body"],
@@ -112,6 +114,8 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
                     attachments=files,
                     channel=Channel.WEB,
                 )
+                if message.ticket_id != ticket.pk:
+                    return _to_follow_up(request, message.ticket_id)
             form = ReplyForm()
         context = _ticket_context(request, ticket_id, form)
     except TierdeskError as exc:
@@ -122,6 +126,23 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     context["error"] = error
     template = "web/_conversation.html" if request.htmx else "web/ticket.html"
     return render(request, template, context, status=error.status if error else 200)
+
+
+def _to_follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """A reply on a closed ticket opened a follow-up: say so and go there."""
+    url = reverse("web:ticket", args=[follow_up_id])
+    messages.success(
+        request,
+        format_html(
+            'Your ticket was closed, so we opened follow-up <a href="{}">#{}</a> '
+            "with your message.",
+            url,
+            follow_up_id,
+        ),
+    )
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
 
 
 @login_required
@@ -144,8 +165,14 @@ def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 def new_ticket(request: HttpRequest) -> HttpResponse:
-    form = NewTicketForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = NewTicketForm(request.POST or None, request.FILES or None)
+    status = 200
+    refused = refused_upload(request)
+    if refused is not None and form.is_bound:
+        form.is_valid()
+        form.add_error("attachment", refused.message)
+        status = refused.status
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         requester = None
         if request.user.is_agent:
@@ -154,6 +181,12 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
                 form.add_error("requester_email", "No contact with this email.")
         if not form.errors:
             try:
+                files = []
+                if data["attachment"]:
+                    upload = services.upload_attachment(
+                        actor=request.user, upload=data["attachment"]
+                    )
+                    files = [upload.pk]
                 ticket = services.open_ticket(
                     actor=request.user,
                     subject=data["subject"],
@@ -162,11 +195,15 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
                     channel=data["channel"] if request.user.is_agent else Channel.WEB,
                     priority=data["priority"],
                     requester=requester,
+                    attachments=files,
                 )
                 return redirect("web:ticket", ticket_id=ticket.pk)
             except TierdeskError as exc:
                 form.add_error(None, exc.message)
-    return render(request, "web/new_ticket.html", {"form": form})
+                status = exc.status
+    if form.errors and status == 200:
+        status = 422
+    return render(request, "web/new_ticket.html", {"form": form}, status=status)
 
 
 @login_required
