@@ -27,6 +27,12 @@ takes in London's fall-back night of 25 October) with the same seed:
 Then ``ledger.verify`` replays every clock (in chunks of 5,000 clocks). Printed per
 database: tickets, clocks, ledger rows, mismatches (must be 0), seconds to generate and to
 verify; the two databases must also agree on every count. Rules: ../shared/BENCH.md.
+
+Time: every ticket goes through the real services (about six calls each, plus 1,440
+sweeps), so the month is slow by design: on a shared 2-core machine 1,000 tickets took
+about 4 minutes on SQLite and 9 on PostgreSQL. The brief's 10,000 tickets take about ten
+times that, beyond BENCH.md's five minutes: ``--quick`` or ``--tickets N`` for a smaller
+month.
 """
 
 from __future__ import annotations

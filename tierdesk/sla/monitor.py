@@ -58,8 +58,9 @@ def sweep_batch(clock_ids: list[int], now: datetime) -> dict[str, int]:
     """Advance these clocks to ``now`` in one transaction; returns what was recorded.
 
     The whole batch is one recorder ``Batch``: one UPDATE statement for the clock rows and
-    one INSERT per table for ledger rows, alerts and events, then the escalations, whose
-    rules decide per alert.
+    one INSERT per table for ledger rows, alerts and events, then one escalation call per
+    alert, as on every recorder path (each looks up its tier's rules: with the writes
+    batched, those lookups are most of a sweep's queries).
     """
     found = {"warnings": 0, "breaches": 0}
     at = second(now)
