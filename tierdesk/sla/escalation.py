@@ -1,5 +1,7 @@
 """Escalation rules: what a recorded warning or breach does (notify, raise priority, reassign)."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from tierdesk.sla.models import (
@@ -19,18 +21,33 @@ RAISED = {
 }
 
 
-def escalate(*, ticket: Ticket, clock: SlaClock, on: str, at: datetime) -> None:
+Rules = dict[tuple[int, str], list[EscalationRule]]
+
+
+def rules_for(tier_ids: Iterable[int]) -> Rules:
+    """The escalation rules of these tiers by (tier, alert kind), in one query.
+
+    A batch of alerts (a sweep's, or one change's) looks its rules up once, not per alert.
+    """
+    rules: Rules = defaultdict(list)
+    for rule in EscalationRule.objects.filter(tier_id__in=set(tier_ids)).select_related("group"):
+        rules[(rule.tier_id, rule.on)].append(rule)
+    return rules
+
+
+def escalate(
+    *, ticket: Ticket, clock: SlaClock, on: str, at: datetime, rules: Rules | None = None
+) -> None:
     """Apply the tier's rules for this alert, each action audited as an ESCALATED event.
 
     ``at`` is when tierdesk found the alert (the change or the sweep), not the threshold's
     own second: a notice cannot be sent, nor a priority raised, in the past.
     """
-    rules = list(
-        EscalationRule.objects.filter(tier_id=ticket.tier_id, on=on)
-        .filter(metric__in=["", clock.metric])
-        .select_related("group")
-    )
-    for rule in rules:
+    if rules is None:
+        rules = rules_for([ticket.tier_id])
+    for rule in rules.get((ticket.tier_id, on), ()):
+        if rule.metric not in ("", clock.metric):
+            continue
         done = _apply(rule, ticket, clock, at)
         if done:
             TicketEvent.objects.create(

@@ -74,8 +74,11 @@ class Change:
         for row in self.rows.values():
             row.save(update_fields=SAVED_FIELDS)
         self.batch.save()
+        if not self.batch.escalate:
+            return
+        rules = escalation.rules_for([self.ticket.tier_id])
         for row, kind, at in self.batch.escalate:
-            escalation.escalate(ticket=self.ticket, clock=row, on=kind, at=at)
+            escalation.escalate(ticket=self.ticket, clock=row, on=kind, at=at, rules=rules)
 
 
 def _pauses(policy_version_id: int, metric: str, status: str) -> bool:
