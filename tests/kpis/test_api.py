@@ -6,6 +6,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from .conftest import DAY
 
@@ -46,6 +47,20 @@ def test_csv_export(manager_api, history):
     assert rows == [
         {"agent": "alice", "count": "1", "mean": "1800.0", "median": "1800.0", "p90": "1800.0"},
         {"agent": "sam", "count": "1", "mean": "7200.0", "median": "7200.0", "p90": "7200.0"},
+    ]
+
+
+def test_xlsx_export(manager_api, history):
+    response = manager_api.client.get(
+        "/api/v1/kpis",
+        {"kpi": "reopen_rate", "by": "agent", "from": DAY, "to": DAY, "format": "xlsx"},
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        ["agent", "numerator", "denominator", "value"],
+        ["alice", 0, 1, 0],
+        ["sam", 1, 1, 1],
     ]
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router
+from openpyxl import Workbook
 
 from tierdesk.kpis.queries import kpi_query, refuse_unknown
 from tierdesk.kpis.selectors import KpiTable, kpi_table
@@ -28,7 +29,7 @@ class KpiIn(In):
     agent: str | None = None
     organization: str | None = None
     priority: str | None = None
-    format: Literal["json", "csv"] = "json"
+    format: Literal["json", "csv", "xlsx"] = "json"
 
 
 class KpiOut(Out):
@@ -49,6 +50,22 @@ def _csv(table: KpiTable) -> HttpResponse:
     writer.writerows(table.rows)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.kpi}.csv"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(table: KpiTable) -> HttpResponse:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.kpi[:31])  # Excel caps sheet names at 31 characters
+    sheet.append(list(table.columns))
+    for row in table.rows:
+        sheet.append([row.get(c) for c in table.columns])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{table.kpi}.xlsx"'
     return response
 
 
@@ -76,6 +93,8 @@ def kpis(request: HttpRequest, query: Query[KpiIn]) -> object:
     table = kpi_table(parsed)
     if query.format == "csv":
         return _csv(table)
+    if query.format == "xlsx":
+        return _xlsx(table)
     return {
         "kpi": table.kpi,
         "kind": table.kind,
