@@ -6,6 +6,7 @@ import pytest
 
 from tierdesk.errors import Invalid
 from tierdesk.kpis.selectors import KpiQuery, kpi_table
+from tierdesk.tickets import services as tickets
 from tierdesk.workforce.services import set_agent_status
 
 from .conftest import T0
@@ -166,3 +167,16 @@ def test_backlog_cannot_be_sliced_by_period(history):
     with pytest.raises(Invalid) as refused:
         table("backlog", "period", period="week")
     assert "by" in refused.value.fields
+
+
+def test_cost_to_serve_shares_busy_time_by_replies(history, alice, sam, globex, bob):
+    # 10 busy hours at the default 32 an hour = 320 shared by public agent replies:
+    # Premium has all 3 replies (t1 one, t2 two) and 3 tickets; Globex's Basic ticket has no reply yet.
+    tickets.open_ticket(actor=bob, subject="Four", body="Hi", channel="email", at=T0)
+    set_agent_status(actor=alice, agent=alice, status="busy", at=T0 - timedelta(hours=1))
+    set_agent_status(actor=alice, agent=alice, status="offline", at=T0 + timedelta(hours=9))
+    assert table("cost_to_serve", "tier").rows == [
+        {"tier": "Basic", "replies": 0, "tickets": 1, "value": 0.0},
+        {"tier": "Premium", "replies": 3, "tickets": 3, "value": 106.67},
+    ]
+    assert only("cost_to_serve") == {"replies": 3, "tickets": 4, "value": 80.0}

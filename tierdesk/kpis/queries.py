@@ -10,7 +10,7 @@ from tierdesk.kpis.selectors import KpiQuery
 # A KPI table spans at most two years: longer asks are reports, not queries.
 MAX_RANGE = timedelta(days=2 * 366)
 DEFAULT_RANGE = timedelta(days=30)
-KPI_NAMES = (*CATALOG, "occupancy")
+KPI_NAMES = (*CATALOG, "occupancy", "cost_to_serve")
 SLICE_NAMES = (*TICKET_SLICES, "period")
 
 

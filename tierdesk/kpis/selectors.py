@@ -10,10 +10,18 @@ from typing import Any
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Trunc
 
-from tierdesk.domain.kpi.definitions import StatusSpan, occupancy, ratio, status_spans
+from tierdesk.domain.kpi.definitions import (
+    StatusSpan,
+    cost_to_serve,
+    occupancy,
+    ratio,
+    status_spans,
+)
 from tierdesk.domain.kpi.summary import nearest_rank
 from tierdesk.errors import Invalid
 from tierdesk.kpis.catalog import CATALOG, TICKET_SLICES, Kpi
+from tierdesk.tickets.models import AuthorKind, Message, MessageKind, Ticket
+from tierdesk.workforce.assumptions import Assumptions
 from tierdesk.workforce.models import AgentStatusEvent
 
 Row = dict[str, object]
@@ -68,6 +76,9 @@ def kpi_table(query: KpiQuery) -> KpiTable:
     kpi = CATALOG.get(query.kpi)
     if query.kpi == "occupancy":
         return _occupancy(query)
+    if query.kpi == "cost_to_serve":
+        # The same agent cost the staffing plans use (TIERDESK_WFM_AGENT_COST_PER_HOUR).
+        return _cost_to_serve(query, Assumptions().cost_per_hour)
     if kpi is None:
         raise Invalid(f"Unknown KPI {query.kpi!r}.", fields={"kpi": "unknown KPI"})
     refused = [b for b in query.by if b not in kpi.slices]
@@ -142,33 +153,40 @@ def _durations(
         }
 
 
-def _occupancy(query: KpiQuery) -> KpiTable:
-    """Busy / (busy + available) per agent over the range, from their status events."""
-    refused = [b for b in query.by if b != "agent"]
-    bad_filter = [f for f in query.filters if f != "agent"]
-    if refused or bad_filter:
-        raise Invalid(
-            "occupancy slices and filters by agent only.",
-            fields={"by" if refused else bad_filter[0]: "occupancy slices by agent only"},
-        )
+def _spans(query: KpiQuery) -> dict[str, list[StatusSpan]]:
+    """Each agent's status spans inside the range: events in it plus the one in force."""
     events = AgentStatusEvent.objects.filter(at__lt=query.end)
     if "agent" in query.filters:
         events = events.filter(agent__username=query.filters["agent"])
-    # Only the events in range plus, per agent, the one in force at the start.
     in_force = (
         AgentStatusEvent.objects.filter(agent=OuterRef("agent"), at__lte=query.start)
         .order_by("-at", "-id")
         .values("at")[:1]
     )
     keep = events.filter(Q(at__gt=query.start) | Q(at=Subquery(in_force)))
-    spans: dict[str, list[StatusSpan]] = {}
     rows = keep.order_by("agent__username", "at", "id").values_list(
         "agent__username", "at", "status"
     )
-    for name, group in groupby(rows.iterator(), key=lambda r: r[0]):
-        spans[name] = status_spans(
-            [(at, s) for _, at, s in group], start=query.start, end=query.end
+    return {
+        name: status_spans([(at, s) for _, at, s in group], start=query.start, end=query.end)
+        for name, group in groupby(rows.iterator(), key=lambda r: r[0])
+    }
+
+
+def _only(query: KpiQuery, kpi: str, allowed: str) -> None:
+    refused = [b for b in query.by if b != allowed]
+    bad_filter = [f for f in query.filters if f != allowed]
+    if refused or bad_filter:
+        raise Invalid(
+            f"{kpi} slices and filters by {allowed} only.",
+            fields={"by" if refused else bad_filter[0]: f"{kpi} slices by {allowed} only"},
         )
+
+
+def _occupancy(query: KpiQuery) -> KpiTable:
+    """Busy / (busy + available) per agent over the range, from their status events."""
+    _only(query, "occupancy", "agent")
+    spans = _spans(query)
     table = KpiTable(
         "occupancy",
         "ratio",
@@ -182,4 +200,61 @@ def _occupancy(query: KpiQuery) -> KpiTable:
             table.rows.append({"agent": name, "value": occupancy(spans[name])})
     else:
         table.rows.append({"value": occupancy([s for v in spans.values() for s in v])})
+    return table
+
+
+def _cost_to_serve(query: KpiQuery, cost_per_hour: float) -> KpiTable:
+    """Agent cost of the busy time in the range, shared among tiers by their public agent
+    replies, per ticket created in the range."""
+    _only(query, "cost_to_serve", "tier")
+    busy = sum(
+        (s.end - s.start).total_seconds()
+        for spans in _spans(query).values()
+        for s in spans
+        if s.status == "busy"
+    )
+    window = {"created_at__gte": query.start, "created_at__lt": query.end}
+    tier = {"tier__name": query.filters["tier"]} if "tier" in query.filters else {}
+    replies = Message.objects.filter(
+        author_kind=AuthorKind.AGENT, kind=MessageKind.PUBLIC, **window
+    )
+    all_replies = replies.count()
+    by_tier = dict(
+        replies.filter(**{f"ticket__{k}": v for k, v in tier.items()})
+        .values("ticket__tier__name")
+        .annotate(n=Count("pk"))
+        .values_list("ticket__tier__name", "n")
+    )
+    tickets = dict(
+        Ticket.objects.filter(**window, **tier)
+        .values("tier__name")
+        .annotate(n=Count("pk"))
+        .values_list("tier__name", "n")
+    )
+    table = KpiTable(
+        "cost_to_serve",
+        "ratio",
+        "currency",
+        "Agent cost of busy time x the tier's share of public agent replies, per ticket",
+        (*query.by, "replies", "tickets", "value"),
+        [],
+    )
+    names = sorted(set(by_tier) | set(tickets)) if "tier" in query.by else [None]
+    for name in names:
+        n_replies = by_tier.get(name, 0) if name else sum(by_tier.values())
+        n_tickets = tickets.get(name, 0) if name else sum(tickets.values())
+        share = ratio(n_replies, all_replies) or 0.0
+        value = cost_to_serve(
+            cost_per_hour=cost_per_hour,
+            busy_seconds=busy,
+            tier_handled_share=share,
+            tickets=n_tickets,
+        )
+        row: Row = {"tier": name} if name else {}
+        row.update(
+            replies=n_replies,
+            tickets=n_tickets,
+            value=None if value is None else round(value, 2),
+        )
+        table.rows.append(row)
     return table
