@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tierdesk.tickets",
     "tierdesk.sla",
     "tierdesk.workforce",
+    "tierdesk.kpis",
     "tierdesk.web",
 ]
 
