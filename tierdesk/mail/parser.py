@@ -11,6 +11,7 @@ import hashlib
 import html as html_lib
 import mimetypes
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -131,7 +132,10 @@ def reply_text(text: str) -> str:
     what a customer wrote is worse than showing a quote twice.
     """
     try:
-        found = EmailReplyParser(languages=REPLY_LANGUAGES).read(text)
+        with warnings.catch_warnings():
+            # mail-parser-reply 1.36 passes re.sub's count positionally (harmless, noisy).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            found = EmailReplyParser(languages=REPLY_LANGUAGES).read(text)
     except Exception:  # noqa: BLE001 - a parser bug on odd input must not lose the message
         return text
     if not found.replies:
@@ -174,7 +178,16 @@ def _message_id(msg: Message, raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()}@no-message-id.invalid>"
 
 
+# Labels that mail clients put on windows-1252 text (the euro sign, curly quotes); browsers
+# decode them as windows-1252 too (WHATWG Encoding Standard, "Legacy single-byte encodings").
+WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii"})
+
+
 def _text_of(part: Message) -> str:
+    if part.get_content_charset("us-ascii") in WINDOWS_1252_LABELS:
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            return payload.decode("cp1252", "replace")
     try:
         content = part.get_content()  # type: ignore[attr-defined]
     except (LookupError, UnicodeDecodeError):  # unknown or lying charset
