@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.conftest import run_queued_tasks
 from tierdesk.mail import listener
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -43,7 +44,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        msg = message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
         self.arrived.set()
         return "250 OK"
@@ -76,3 +79,12 @@ def our_listener():
     smtp.start()
     yield smtp
     smtp.stop()
+
+
+def drain() -> int:
+    """Run queued tasks until none is ready (a task may queue another: the send after the
+    event); returns how many ran."""
+    total = 0
+    while ran := run_queued_tasks():
+        total += ran
+    return total

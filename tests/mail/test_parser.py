@@ -47,7 +47,15 @@ def test_shift_jis_subject_sender_and_body():
 
 def test_html_only_email_is_sanitized_and_turned_into_text():
     email = parse(corpus("html_only.eml"))
-    for unsafe in ("<script", "onload", "onclick", "javascript:", "<img", "tracker.example", "<style"):
+    for unsafe in (
+        "<script",
+        "onload",
+        "onclick",
+        "javascript:",
+        "<img",
+        "tracker.example",
+        "<style",
+    ):
         assert unsafe not in email.html
     assert '<a href="https://status.initech.example/jobs/42"' in email.html
     assert email.text == (

@@ -215,20 +215,22 @@ def queue_oversize_notice(
     to: str,
     at: datetime,
 ) -> OutboundEmail | None:
-    limit_mb = settings.TIERDESK_MAX_ATTACHMENT_BYTES / 1_048_576
-    names = "\n".join(f"  - {s['filename']} ({_mb(s['size'])} MB)" for s in skipped)
+    limit = _size(settings.TIERDESK_MAX_ATTACHMENT_BYTES)
+    names = "\n".join(f"  - {s['filename']} ({_size(int(str(s['size'])))})" for s in skipped)
     ticket = message.ticket
     text = (
         f"We received your email and added it to ticket #{ticket.pk}, but without these "
-        f"attachments, which are larger than our limit of {limit_mb:g} MB per file:\n\n"
+        f"attachments, which are larger than our limit of {limit} per file:\n\n"
         f"{names}\n\nPlease send them as a link to a file share, or split them into smaller "
         "files, in a reply to this email."
     )
     return queue_notice(to=to, answering=answering, text=text, at=at, ticket=ticket)
 
 
-def _mb(size: object) -> str:
-    return f"{int(str(size)) / 1_048_576:.1f}"
+def _size(size: int) -> str:
+    if size < 1_048_576:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1_048_576:.1f} MB"
 
 
 @transaction.atomic
