@@ -108,7 +108,9 @@ def mail(args: argparse.Namespace) -> None:
             smtp.stop()
     elif args.action == "fetch":
         while True:
-            print(maildir.fetch(Path(args.maildir)), flush=True)  # noqa: T201
+            counts = maildir.fetch(Path(args.maildir))
+            summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+            print(summary or "no new email", flush=True)  # noqa: T201
             if not args.every:
                 break
             time.sleep(args.every)

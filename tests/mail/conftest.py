@@ -23,6 +23,11 @@ def corpus(name: str) -> bytes:
     return (CORPUS / name).read_bytes()
 
 
+def crlf(raw: bytes) -> bytes:
+    """The corpus is stored with Unix line ends; on the wire SMTP lines end in CRLF."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -36,7 +36,7 @@ def fetch(root: Path) -> dict[str, int]:
         raise Invalid(f"{root} is not a Maildir (it needs new/ and cur/).", fields={"maildir": ""})
     counts: dict[str, int] = {}
     for path in list(_unseen(root)):
-        outcome = receive(path.read_bytes(), at=timezone.now()).outcome
+        outcome = str(receive(path.read_bytes(), at=timezone.now()).outcome)
         counts[outcome] = counts.get(outcome, 0) + 1
         _mark_seen(path, root)
     return counts
