@@ -99,6 +99,11 @@ def mail(args: argparse.Namespace) -> None:
     from tierdesk.mail import listener, maildir, outbox
 
     if args.action == "serve":
+        # More processes share the port (SO_REUSEPORT): one per core, past the GIL.
+        import subprocess
+
+        again = [sys.executable, "-m", "tierdesk.cli", *sys.argv[1:], "--processes", "1"]
+        helpers = [subprocess.Popen(again) for _ in range(args.processes - 1)]  # noqa: S603
         smtp = listener.controller(host=args.host, port=args.port)
         smtp.start()
         print(f"tierdesk mail on smtp://{smtp.hostname}:{smtp.port}  (Ctrl-C stops it)", flush=True)  # noqa: T201
@@ -106,6 +111,8 @@ def mail(args: argparse.Namespace) -> None:
             threading.Event().wait()
         finally:
             smtp.stop()
+            for helper in helpers:
+                helper.terminate()
     elif args.action == "fetch":
         while True:
             counts = maildir.fetch(Path(args.maildir))
@@ -158,6 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--port", type=int, help="listen port (TIERDESK_MAIL_LISTEN_PORT)")
     p.add_argument("--maildir", default=os.environ.get("TIERDESK_MAILDIR", ""))
     p.add_argument("--every", type=float, default=0, help="fetch again every N seconds")
+    p.add_argument("--processes", type=int, default=1, help="listener processes (one per core)")
     p.set_defaults(func=mail)
     p = sub.add_parser("createuser", help="create a user; --token also prints an API token")
     p.add_argument("username")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
@@ -69,8 +70,22 @@ class TicketHandler:
         return f"250 2.0.0 Message accepted ({outcome})"
 
 
+class SharedPortController(Controller):
+    """A controller whose socket shares its port (SO_REUSEPORT) with the other listener
+    processes: the kernel spreads connections over them, one Python process per core."""
+
+    def _create_server(self) -> Awaitable[asyncio.AbstractServer]:
+        return self.loop.create_server(
+            self._factory_invoker,
+            host=self.hostname,
+            port=self.port,
+            ssl=self.ssl_context,
+            reuse_port=True,
+        )
+
+
 def controller(*, host: str | None = None, port: int | None = None) -> Controller:
-    return Controller(
+    return SharedPortController(
         TicketHandler(),
         hostname=host or settings.TIERDESK_MAIL_LISTEN_HOST,
         port=port if port is not None else settings.TIERDESK_MAIL_LISTEN_PORT,

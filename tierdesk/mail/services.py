@@ -83,36 +83,38 @@ def _receive(
             contact = contact_for_sender(email=email.sender_email, name=email.sender_name, at=at)
         except Invalid as error:
             return _log(raw, email, at, Outcome.REFUSED, f"sender: {error.message}")
-        try:
-            tickets.check_channel(requester=contact, channel=Channel.EMAIL, at=at)
-        except Conflict as error:
-            outbox.queue_notice(to=email.sender_email, answering=email, text=error.message, at=at)
-            return _log(raw, email, at, Outcome.REFUSED, error.message)
         thread = _thread_of(email, recipients, contact.organization_id)
         author = Author.customer(contact)
         files, too_big = _split_files(email)
-        if thread.ticket is None:
-            ticket = tickets.open_ticket(
-                author=author,
-                subject=(email.subject or "(no subject)")[:200],
-                body=_body(email.text),
-                channel=Channel.EMAIL,
-                external_id=email.message_id,
-                at=at,
-            )
-            message = ticket.messages.get()
-            outcome = Outcome.CREATED
-        else:
-            message = tickets.reply(
-                author=author,
-                ticket=thread.ticket,
-                body=_body(reply_text(email.text)),
-                channel=Channel.EMAIL,
-                external_id=email.message_id,
-                in_reply_to=thread.answers,
-                at=at,
-            )
-            outcome = Outcome.THREADED
+        try:
+            if thread.ticket is None:
+                ticket = tickets.open_ticket(  # it checks the channel against the tier itself
+                    author=author,
+                    subject=(email.subject or "(no subject)")[:200],
+                    body=_body(email.text),
+                    channel=Channel.EMAIL,
+                    external_id=email.message_id,
+                    at=at,
+                )
+                message, outcome = ticket.messages.get(), Outcome.CREATED
+            else:
+                tickets.check_channel(requester=contact, channel=Channel.EMAIL, at=at)
+                message = tickets.reply(
+                    author=author,
+                    ticket=thread.ticket,
+                    body=_body(reply_text(email.text)),
+                    channel=Channel.EMAIL,
+                    external_id=email.message_id,
+                    in_reply_to=thread.answers,
+                    at=at,
+                )
+                outcome = Outcome.THREADED
+        except Conflict as error:
+            if error.code != "channel_not_in_tier":
+                raise
+            # The attempt is on the customer's timeline already (check_channel kept it).
+            outbox.queue_notice(to=email.sender_email, answering=email, text=error.message, at=at)
+            return _log(raw, email, at, Outcome.REFUSED, error.message)
         _attach(message, files, at)
         if too_big:
             outbox.queue_oversize_notice(
@@ -125,20 +127,22 @@ def _receive(
 def _thread_of(email: ParsedEmail, recipients: Sequence[str], organization_id: int) -> _Thread:
     ids = email.thread_ids
     if ids:
-        answered = {
-            m.external_id: m
-            for m in Message.objects.select_related("ticket").filter(
-                channel=Channel.EMAIL, external_id__in=ids
-            )
-        }
-        sent = {
+        # Customers mostly answer our emails: look there first; theirs only if needed.
+        found: dict[str, Message] = {
             o.message_id: o.ticket_message
             for o in OutboundEmail.objects.select_related("ticket_message__ticket").filter(
                 message_id__in=ids, ticket_message__isnull=False
             )
         }
+        if ids[0] not in found:
+            found |= {
+                m.external_id: m
+                for m in Message.objects.select_related("ticket").filter(
+                    channel=Channel.EMAIL, external_id__in=ids
+                )
+            }
         for mid in ids:
-            message = answered.get(mid) or sent.get(mid)
+            message = found.get(mid)
             if message is not None and message.ticket.organization_id == organization_id:
                 return _Thread(message.ticket, message)
     reply_to = outbox.reply_base()
