@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TIERDESK = ROOT / ".venv" / "bin" / "tierdesk"
 PG_SERVER = os.environ.get("TIERDESK_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 SUPPORT = "support@bench.example"
+# One listener process per core, as docs/email.md advises.
+PROCESSES = os.cpu_count() or 1
 
 
 @dataclass
@@ -163,7 +165,7 @@ def run_tierdesk(
     subprocess.run([sys.executable, "-c", setup], env=env, check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen(
-        [str(TIERDESK), "mail", "serve", "--port", str(port)],
+        [str(TIERDESK), "mail", "serve", "--port", str(port), "--processes", str(PROCESSES)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
