@@ -73,9 +73,16 @@ class ParsedEmail:
 def parse(raw: bytes) -> ParsedEmail:
     msg = message_from_bytes(raw, policy=policy.default)
     assert isinstance(msg, EmailMessage)
+    # Raw values for headers that need no decoding: the policy's parsing is the slow part.
+    raw_headers = {k.lower(): v for k, v in reversed(list(msg.raw_items()))}
     name, address = parseaddr(_header(msg, "From"))
-    plain = msg.get_body(preferencelist=("plain",))
-    rich = msg.get_body(preferencelist=("html",))
+    content_type = msg.get_content_type()
+    if content_type.startswith("multipart/"):
+        plain = msg.get_body(preferencelist=("plain",))
+        rich = msg.get_body(preferencelist=("html",))
+    else:  # most email: one part; each Content-Type lookup re-parses the header
+        plain = msg if content_type == "text/plain" else None
+        rich = msg if content_type == "text/html" else None
     safe_html = sanitize_html(_text_of(rich)) if rich is not None else ""
     if plain is not None:
         text = _text_of(plain)
@@ -83,42 +90,42 @@ def parse(raw: bytes) -> ParsedEmail:
         text = html_to_text(safe_html)
     bodies = {id(p) for p in (plain, rich) if p is not None}
     return ParsedEmail(
-        message_id=_message_id(msg, raw),
-        in_reply_to=tuple(MESSAGE_ID.findall(_header(msg, "In-Reply-To"))),
-        references=tuple(MESSAGE_ID.findall(_header(msg, "References"))),
+        message_id=_message_id(raw_headers.get("message-id", ""), raw),
+        in_reply_to=tuple(MESSAGE_ID.findall(raw_headers.get("in-reply-to", ""))),
+        references=tuple(MESSAGE_ID.findall(raw_headers.get("references", ""))),
         subject=" ".join(_header(msg, "Subject").split()),
         sender_email=address.strip().lower(),
         sender_name=name.strip(),
         recipients=tuple(
             a.lower()
             for _, a in getaddresses(
-                [_header(msg, h) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]
+                [raw_headers.get(h, "") for h in ("to", "cc", "delivered-to", "x-original-to")]
             )
             if a
         ),
         text=_normalize(text),
         html=safe_html,
-        files=tuple(_files(msg, bodies)),
-        automatic=automatic_reason(msg, address),
-        tierdesk_header=msg.get("X-Tierdesk-Mail") is not None,
+        files=tuple(_files(msg, bodies)) if plain is not msg and rich is not msg else (),
+        automatic=automatic_reason(content_type, msg, raw_headers, address),
+        tierdesk_header="x-tierdesk-mail" in raw_headers,
     )
 
 
-def automatic_reason(msg: Message, sender: str) -> str:
+def automatic_reason(content_type: str, msg: Message, headers: dict[str, str], sender: str) -> str:
     """Why this email was sent by a machine (answering it could loop), or ''."""
-    auto = _header(msg, "Auto-Submitted").strip().lower()
+    auto = headers.get("auto-submitted", "").strip().lower()
     if auto and auto != "no":
         return f"Auto-Submitted: {auto}"
     for name in AUTOREPLY_HEADERS:
-        if msg.get(name) is not None:
+        if name.lower() in headers:
             return f"{name} header"
-    precedence = _header(msg, "Precedence").strip().lower()
+    precedence = headers.get("precedence", "").strip().lower()
     if precedence in AUTOMATIC_PRECEDENCE:
         return f"Precedence: {precedence}"
-    if msg.get_content_type() == "multipart/report":
+    if content_type == "multipart/report":
         report = msg.get_param("report-type") or "report"
         return f"delivery report ({report})"
-    if _header(msg, "Return-Path").strip() == "<>":
+    if headers.get("return-path", "").strip() == "<>":
         return "null return path (a bounce)"
     if sender.split("@")[0].lower() in DAEMONS:
         return f"sent by {sender}"
@@ -170,8 +177,8 @@ def _header(msg: Message, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _message_id(msg: Message, raw: bytes) -> str:
-    found = MESSAGE_ID.findall(_header(msg, "Message-ID"))
+def _message_id(header: str, raw: bytes) -> str:
+    found = MESSAGE_ID.findall(header)
     if found:
         return found[0][:255]
     # No id: derive one from the bytes, so the same email delivered twice is one message.

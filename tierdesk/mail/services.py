@@ -64,10 +64,11 @@ def _why_ignored(email: ParsedEmail) -> str:
     return ""
 
 
-def _received_before(message_id: str) -> Message | None:
+def _received_before(message_id: str) -> tuple[int, int] | None:
+    """(message id, ticket id) of the email received before under this Message-ID."""
     return (
-        Message.objects.select_related("ticket")
-        .filter(channel=Channel.EMAIL, external_id=message_id)
+        Message.objects.filter(channel=Channel.EMAIL, external_id=message_id)
+        .values_list("pk", "ticket_id")
         .first()
     )
 
@@ -194,9 +195,10 @@ def _log(
     at: datetime,
     outcome: str,
     reason: str = "",
-    message: Message | None = None,
+    message: Message | tuple[int, int] | None = None,
     skipped: list[dict[str, object]] | None = None,
 ) -> InboundEmail:
+    ids = (message.pk, message.ticket_id) if isinstance(message, Message) else message
     return InboundEmail.objects.create(
         received_at=at,
         message_id=email.message_id if email else "",
@@ -205,8 +207,8 @@ def _log(
         size=len(raw),
         outcome=outcome,
         reason=reason[:300],
-        ticket=message.ticket if message else None,
-        ticket_message=message,
+        ticket_id=ids[1] if ids else None,
+        ticket_message_id=ids[0] if ids else None,
         html=email.html if email and outcome in (Outcome.CREATED, Outcome.THREADED) else "",
         skipped_files=skipped or [],
     )
