@@ -122,7 +122,7 @@ def mail(args: argparse.Namespace) -> None:
                 break
             time.sleep(args.every)
     else:
-        print(f"{outbox.requeue(at=timezone.now(), failed=True)} emails queued again")  # noqa: T201
+        print(f"{outbox.requeue(at=timezone.now(), failed=True)} email(s) queued again")  # noqa: T201
 
 
 def createuser(args: argparse.Namespace) -> None:

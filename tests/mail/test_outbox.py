@@ -9,8 +9,9 @@ from tests.conftest import T0
 from tests.mail.conftest import drain
 from tierdesk.accounts.models import Role
 from tierdesk.accounts.services import create_user
+from tierdesk.cli import main
 from tierdesk.mail.models import Delivery, OutboundEmail, OutboundKind
-from tierdesk.mail.outbox import backoff
+from tierdesk.mail.outbox import backoff, requeue
 from tierdesk.sla import monitor
 from tierdesk.sla.models import AlertKind, EscalationAction, EscalationRule
 from tierdesk.tickets import services as tickets
@@ -166,3 +167,32 @@ def test_staff_without_an_email_address_get_no_email(ticket, tiers):
     monitor.sweep(now=T0 + timedelta(minutes=50))
     drain()
     assert OutboundEmail.objects.count() == 0
+
+
+def test_a_send_stalled_by_a_dead_worker_is_queued_again(alice, ticket, mailbox):
+    tickets.reply(actor=alice, ticket=ticket, body="Unplug it.", at=T0)
+    drain()
+    row = OutboundEmail.objects.get()
+    # A worker claimed it (attempt counted, lease set) and died before recording anything.
+    OutboundEmail.objects.filter(pk=row.pk).update(
+        state=Delivery.QUEUED, attempts=1, next_attempt_at=T0 + timedelta(minutes=5), sent_at=None
+    )
+    mailbox.received.clear()
+    assert requeue(at=T0 + timedelta(minutes=9)) == 0  # still within its lease
+    with time_machine.travel(T0 + timedelta(minutes=10), tick=False):
+        assert requeue(at=T0 + timedelta(minutes=10)) == 1
+        drain()
+    row.refresh_from_db()
+    assert (row.state, row.attempts, len(mailbox.received)) == (Delivery.SENT, 2, 1)
+
+
+def test_mail_retry_sends_failed_email_again(alice, ticket, settings, capsys):
+    settings.TIERDESK_MAIL_MAX_ATTEMPTS = 1
+    tickets.reply(actor=alice, ticket=ticket, body="Unplug it.", at=T0)
+    drain()
+    assert OutboundEmail.objects.get().state == Delivery.FAILED
+    main(["mail", "retry"])
+    assert capsys.readouterr().out == "1 email(s) queued again\n"
+    row = OutboundEmail.objects.get()
+    assert (row.state, row.attempts) == (Delivery.QUEUED, 0)
+    assert DBTaskResult.objects.filter(task_path="tierdesk.mail.tasks.send_email").count() == 1

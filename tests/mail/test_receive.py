@@ -6,6 +6,7 @@ from tests.conftest import T0
 from tests.mail.conftest import corpus, drain
 from tierdesk.customers.models import Contact, Interaction, InteractionKind
 from tierdesk.customers.services import create_organization
+from tierdesk.errors import Conflict
 from tierdesk.mail.models import InboundEmail, OutboundEmail, OutboundKind, Outcome
 from tierdesk.mail.services import receive
 from tierdesk.tickets import services as tickets
@@ -234,3 +235,16 @@ def test_an_email_without_a_sender_is_refused_and_logged(tiers):
         Outcome.REFUSED,
         "sender: '' is not an email address.",
     )
+
+
+def test_a_rule_refusing_the_email_is_logged_and_writes_nothing(tiers, monkeypatch):
+    def refuse(**kwargs):
+        raise Conflict("Tickets are frozen for maintenance.", code="frozen")
+
+    monkeypatch.setattr("tierdesk.mail.services.tickets.open_ticket", refuse)
+    inbound = receive(corpus("gmail_new.eml"), at=T0)
+    assert (inbound.outcome, inbound.reason) == (
+        Outcome.REFUSED,
+        "Tickets are frozen for maintenance.",
+    )
+    assert (Ticket.objects.count(), Contact.objects.count()) == (0, 0)

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from tierdesk.customers.services import contact_for_sender
-from tierdesk.errors import Conflict, Invalid
+from tierdesk.errors import Conflict, Invalid, TierdeskError
 from tierdesk.mail import outbox
 from tierdesk.mail.models import InboundEmail, OutboundEmail, Outcome
 from tierdesk.mail.parser import File, ParsedEmail, parse, reply_text, ticket_in_address
@@ -48,6 +48,9 @@ def receive(raw: bytes, *, at: datetime, recipients: Sequence[str] = ()) -> Inbo
         return _log(raw, email, at, Outcome.IGNORED, ignored)
     try:
         return _receive(raw, email, at, recipients)
+    except TierdeskError as error:
+        # A rule refused it (rolled back whole): log why rather than have SMTP retry forever.
+        return _log(raw, email, at, Outcome.REFUSED, error.message)
     except IntegrityError:
         # The same email delivered twice at once: the other delivery won the unique id.
         seen = _received_before(email.message_id)
