@@ -1,4 +1,4 @@
-"""The `tierdesk` command: serve, worker, migrate, demo, createuser, sla-verify, Django commands."""
+"""The `tierdesk` command: serve, worker, mail, migrate, demo, createuser, sla-verify, manage."""
 
 import argparse
 import os
@@ -35,7 +35,9 @@ def serve(args: argparse.Namespace) -> None:
 def worker(args: argparse.Namespace) -> None:
     _django()
     from django.core.management import call_command
+    from django.utils import timezone
 
+    from tierdesk.mail.outbox import requeue as requeue_stalled_mail
     from tierdesk.sla.tasks import schedule_sweep
 
     def tick_forever() -> None:
@@ -43,6 +45,7 @@ def worker(args: argparse.Namespace) -> None:
         while True:
             try:
                 schedule_sweep()
+                requeue_stalled_mail(at=timezone.now())
             except Exception as exc:  # noqa: BLE001 - the next tick tries again
                 print(f"could not queue the SLA sweep, retrying: {exc!r}", file=sys.stderr)  # noqa: T201
             time.sleep(args.sweep_seconds)
@@ -86,6 +89,42 @@ def sla_verify(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def mail(args: argparse.Namespace) -> None:
+    """Email in and out: `serve` the SMTP listener, `fetch` a Maildir, `retry` the outbox."""
+    _django()
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from tierdesk.mail import listener, maildir, outbox
+
+    if args.action == "serve":
+        # More processes share the port (SO_REUSEPORT): one per core, past the GIL.
+        import subprocess
+
+        again = [sys.executable, "-m", "tierdesk.cli", *sys.argv[1:], "--processes", "1"]
+        helpers = [subprocess.Popen(again) for _ in range(args.processes - 1)]  # noqa: S603
+        smtp = listener.controller(host=args.host, port=args.port)
+        smtp.start()
+        print(f"tierdesk mail on smtp://{smtp.hostname}:{smtp.port}  (Ctrl-C stops it)", flush=True)  # noqa: T201
+        try:
+            threading.Event().wait()
+        finally:
+            smtp.stop()
+            for helper in helpers:
+                helper.terminate()
+    elif args.action == "fetch":
+        while True:
+            counts = maildir.fetch(Path(args.maildir))
+            summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+            print(summary or "no new email", flush=True)  # noqa: T201
+            if not args.every:
+                break
+            time.sleep(args.every)
+    else:
+        print(f"{outbox.requeue(at=timezone.now(), failed=True)} email(s) queued again")  # noqa: T201
+
+
 def createuser(args: argparse.Namespace) -> None:
     _django()
     from tierdesk.accounts.services import create_user, issue_token
@@ -120,6 +159,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.add_argument("--ticket", type=int, action="append", help="only this ticket (repeatable)")
     p.set_defaults(func=sla_verify)
+    p = sub.add_parser("mail", help="email: serve (SMTP listener), fetch (Maildir), retry")
+    p.add_argument("action", choices=["serve", "fetch", "retry"])
+    p.add_argument("--host", help="listen address (TIERDESK_MAIL_LISTEN_HOST)")
+    p.add_argument("--port", type=int, help="listen port (TIERDESK_MAIL_LISTEN_PORT)")
+    p.add_argument("--maildir", default=os.environ.get("TIERDESK_MAILDIR", ""))
+    p.add_argument("--every", type=float, default=0, help="fetch again every N seconds")
+    p.add_argument("--processes", type=int, default=1, help="listener processes (one per core)")
+    p.set_defaults(func=mail)
     p = sub.add_parser("createuser", help="create a user; --token also prints an API token")
     p.add_argument("username")
     p.add_argument("--email", default="")

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tierdesk.sla",
     "tierdesk.workforce",
     "tierdesk.kpis",
+    "tierdesk.mail",
     "tierdesk.web",
 ]
 
@@ -201,6 +202,19 @@ FILE_UPLOAD_HANDLERS = [
 ]
 TIERDESK_MAX_ATTACHMENT_BYTES = env_int("TIERDESK_MAX_ATTACHMENT_BYTES", default=10_485_760)
 TIERDESK_MAX_MESSAGE_CHARS = 65_536
+
+# Email (docs/email.md). Outbound over SMTP; inbound through `tierdesk mail serve|fetch`.
+TIERDESK_SMTP_HOST = os.environ.get("TIERDESK_SMTP_HOST", "127.0.0.1")
+TIERDESK_SMTP_PORT = env_int("TIERDESK_SMTP_PORT", default=25)
+TIERDESK_SMTP_USER = os.environ.get("TIERDESK_SMTP_USER", "")
+TIERDESK_SMTP_PASSWORD = os.environ.get("TIERDESK_SMTP_PASSWORD", "")
+TIERDESK_SMTP_STARTTLS = env_bool("TIERDESK_SMTP_STARTTLS", default=False)
+TIERDESK_MAIL_FROM = os.environ.get("TIERDESK_MAIL_FROM", "Support <support@localhost>")
+# Customers' replies come back here; a ticket's reply address adds "+t<id>" to it.
+TIERDESK_MAIL_REPLY_TO = os.environ.get("TIERDESK_MAIL_REPLY_TO", "")
+TIERDESK_MAIL_LISTEN_HOST = os.environ.get("TIERDESK_MAIL_LISTEN_HOST", "127.0.0.1")
+TIERDESK_MAIL_LISTEN_PORT = env_int("TIERDESK_MAIL_LISTEN_PORT", default=2525)
+TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

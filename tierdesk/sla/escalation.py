@@ -12,6 +12,7 @@ from tierdesk.sla.models import (
     SlaClock,
 )
 from tierdesk.tickets.models import EventKind, Ticket, TicketEvent
+from tierdesk.tickets.subscribers import dispatch
 from tierdesk.tiers.models import Priority
 
 RAISED = {
@@ -50,7 +51,7 @@ def escalate(
             continue
         done = _apply(rule, ticket, clock, at)
         if done:
-            TicketEvent.objects.create(
+            event = TicketEvent.objects.create(
                 ticket=ticket,
                 kind=EventKind.ESCALATED,
                 actor=None,
@@ -63,6 +64,7 @@ def escalate(
                     "detail": done,
                 },
             )
+            dispatch([event])
 
 
 def _notify(user_id: int | None, ticket: Ticket, clock: SlaClock, on: str, at: datetime) -> str:

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any, Literal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from ninja import Field
 from pydantic import field_validator
@@ -141,6 +142,16 @@ class AttachmentOut(Out):
     size: int
 
 
+class DeliveryOut(Out):
+    """How the message's email is doing: queued (with its next attempt), sent, or failed."""
+
+    state: Literal["queued", "sent", "failed"]
+    attempts: int
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    last_error: str
+
+
 class MessageOut(Out):
     id: int
     ticket_id: int = Field(
@@ -153,6 +164,20 @@ class MessageOut(Out):
     body: str
     created_at: datetime
     attachments: list[AttachmentOut]
+    channel: str
+    delivery: DeliveryOut | None = Field(
+        description="The email carrying this message to the customer, if any; agents only."
+    )
+
+    @staticmethod
+    def resolve_delivery(obj: object, context: dict[str, Any]) -> object | None:
+        if not _reader_is_agent(context):
+            return None  # SMTP errors name our mail servers: staff only
+        # The mail app sits above tickets: reach its row by the reverse accessor, no import.
+        try:
+            return getattr(obj, "email_delivery", None)
+        except ObjectDoesNotExist:
+            return None
 
     @staticmethod
     def resolve_author_name(obj: object) -> str:
