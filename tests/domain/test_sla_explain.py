@@ -503,3 +503,26 @@ def test_json_is_plain_data_with_holidays_by_name_and_typed_entries() -> None:
     ]
     assert (data["due"], data["time_zone"]) == ("2026-04-07T15:00:00+01:00", "Europe/London")
     assert data["steps"][0]["arithmetic"]["left_seconds"] == 8 * HOUR
+
+
+def test_a_clock_met_after_its_target_reads_as_met_late_for_agents() -> None:
+    ledger = [
+        step(
+            1, london(2026, 4, 20, 9), Transition.STARTED, target=HOUR, due=london(2026, 4, 20, 10)
+        ),
+        step(2, london(2026, 4, 20, 10), Transition.BREACHED, elapsed=HOUR, target=HOUR),
+        step(
+            3,
+            london(2026, 4, 20, 11),
+            Transition.SATISFIED_LATE,
+            elapsed=2 * HOUR,
+            target=HOUR,
+            running=False,
+        ),
+    ]
+    explanation = explain(ledger, now=london(2026, 4, 21, 9))
+    assert render_text(explanation, LONDON).startswith(
+        "Met late (breached). Target 1 h business time; 2 h counted, 1 h over."
+    )
+    customer = explain(ledger, now=london(2026, 4, 21, 9), audience=Audience.CUSTOMER)
+    assert render_text(customer, LONDON).startswith("Answered.")

@@ -113,7 +113,12 @@ def test_a_sweep_batch_writes_its_rows_in_one_statement_per_table(carol):
         found = monitor.sweep(now=T0 + timedelta(days=10))
     assert found == {"warnings": 10, "breaches": 10, "failed": 0}
     # Statement heads, in order: the clocks updated together, then one INSERT per table.
-    heads = [q["sql"].split(" (")[0].split(" SET ")[0] for q in seen]
+    # (Each subscriber of an alert also gets its task queued: that is the task table's.)
+    heads = [
+        q["sql"].split(" (")[0].split(" SET ")[0]
+        for q in seen
+        if "dbtaskresult" not in q["sql"]
+    ]
     assert [h for h in heads if h.startswith(("INSERT", "UPDATE", "10 times"))] == [
         '10 times: UPDATE "sla_slaclock"',
         'INSERT INTO "sla_slaalert"',

@@ -116,6 +116,9 @@ def _headline(e: Explanation, w: _Words) -> str:
         return f"Running. {target}; {counted}, {duration_words(max(e.left_seconds, 0))} left."
     if e.state is ClockState.ACHIEVED and customer:
         return "Answered."
+    if e.state is ClockState.ACHIEVED and e.elapsed_seconds > e.target_seconds:
+        over = duration_words(e.elapsed_seconds - e.target_seconds)
+        return f"Met late (breached). {target}; {counted}, {over} over."
     verb = "Met" if e.state is ClockState.ACHIEVED else "Cancelled"
     return f"{verb}. {target}; {counted}."
 
