@@ -115,9 +115,7 @@ def test_a_sweep_batch_writes_its_rows_in_one_statement_per_table(carol):
     # Statement heads, in order: the clocks updated together, then one INSERT per table.
     # (Each subscriber of an alert also gets its task queued: that is the task table's.)
     heads = [
-        q["sql"].split(" (")[0].split(" SET ")[0]
-        for q in seen
-        if "dbtaskresult" not in q["sql"]
+        q["sql"].split(" (")[0].split(" SET ")[0] for q in seen if "dbtaskresult" not in q["sql"]
     ]
     assert [h for h in heads if h.startswith(("INSERT", "UPDATE", "10 times"))] == [
         '10 times: UPDATE "sla_slaclock"',
