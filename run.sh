@@ -4,7 +4,7 @@ source "$(dirname "$0")/scripts/env.sh"
 prepare_venv run
 .venv/bin/tierdesk migrate
 if [ ! -f var/demo-logins.txt ]; then
-  echo "Loading demo data (first run only, one to two minutes)…"
+  echo "Loading demo data (first run only, a few minutes)…"
   .venv/bin/tierdesk demo
 else
   echo "Demo logins:"; sed 's/^/  /' var/demo-logins.txt
