@@ -100,8 +100,9 @@ class CalendarDayInline(admin.TabularInline):
     extra = 0
 
 
-class CalendarVersionInline(admin.TabularInline):
-    model = CalendarVersion
+class VersionInline(admin.TabularInline):
+    """Versions are history: shown, never added, edited or deleted here."""
+
     extra = 0
     fields = ["number", "effective_from", "created_at", "created_by", "rules"]
     readonly_fields = fields
@@ -109,6 +110,10 @@ class CalendarVersionInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class CalendarVersionInline(VersionInline):
+    model = CalendarVersion
 
 
 class CalendarForm(ModelForm):
@@ -188,15 +193,8 @@ class TargetInline(admin.TabularInline):
     extra = 0
 
 
-class PolicyVersionInline(admin.TabularInline):
+class PolicyVersionInline(VersionInline):
     model = TierPolicyVersion
-    extra = 0
-    fields = ["number", "effective_from", "created_at", "created_by", "rules"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 class TierForm(ModelForm):
