@@ -45,6 +45,8 @@ class TierOut(Out):
     account_manager_required: bool
     min_seniority: int
     phone_answer_target_seconds: int | None
+    chat_answer_target_seconds: int | None
+    attainment_goal_percent: int
     pausing_statuses: dict[str, list[str]]
     coverage: list[CoverageOut]
     targets: list[TargetOut]
@@ -72,6 +74,8 @@ class TierPatchIn(In):
     account_manager_required: bool | None = None
     min_seniority: Literal[1, 2, 3] | None = None
     phone_answer_target_seconds: int | None = Field(default=None, ge=1)
+    chat_answer_target_seconds: int | None = Field(default=None, ge=1)
+    attainment_goal_percent: int | None = Field(default=None, ge=1, le=100)
 
 
 class TargetIn(In):
@@ -93,6 +97,8 @@ class TierIn(In):
     account_manager_required: bool = False
     min_seniority: Literal[1, 2, 3] = 1
     phone_answer_target_seconds: int | None = Field(default=None, ge=1)
+    chat_answer_target_seconds: int | None = Field(default=None, ge=1)
+    attainment_goal_percent: int = Field(default=90, ge=1, le=100)
 
 
 class CoverageIn(In):

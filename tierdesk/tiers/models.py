@@ -113,6 +113,11 @@ class Tier(models.Model):
         choices=Seniority.choices, default=Seniority.JUNIOR
     )
     phone_answer_target_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # A waiting chat is answered within this many seconds, or it counts against the tier.
+    chat_answer_target_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # The share of clocks (per metric) the tier promises to meet: the bar for attainment
+    # on the dashboard and in the tier review.
+    attainment_goal_percent = models.PositiveSmallIntegerField(default=90)
     # metric -> the ticket statuses during which that metric's clock stops counting.
     pausing_statuses = models.JSONField(default=default_pausing_statuses)
 

@@ -47,6 +47,8 @@ TIER_FIELDS = {
     "account_manager_required",
     "min_seniority",
     "phone_answer_target_seconds",
+    "chat_answer_target_seconds",
+    "attainment_goal_percent",
 }
 
 # The ticket statuses that mean "waiting on someone else" (tickets.models.Status values;
