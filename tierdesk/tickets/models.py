@@ -181,6 +181,20 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", "SLA warning"
     SLA_BREACHED = "sla_breached", "SLA breached"
     ESCALATED = "escalated", "Escalation action"
+    # Live contacts (tierdesk/live): calls and chats waiting in a queue for an agent.
+    CALL_OFFERED = "call_offered", "Call offered"
+    CALL_ANSWERED = "call_answered", "Call answered"
+    CALL_ABANDONED = "call_abandoned", "Call abandoned"
+    CALL_ENDED = "call_ended", "Call ended"
+    CALLBACK_REQUESTED = "callback_requested", "Callback requested"
+    CALLBACK_COMPLETED = "callback_completed", "Callback completed"
+    CHAT_OFFERED = "chat_offered", "Chat waiting"
+    CHAT_ACCEPTED = "chat_accepted", "Chat accepted"
+    CHAT_ABANDONED = "chat_abandoned", "Chat abandoned"
+    CHAT_ENDED = "chat_ended", "Chat ended"
+    # Surveys (tierdesk/surveys).
+    SURVEY_SENT = "survey_sent", "Survey sent"
+    SURVEY_ANSWERED = "survey_answered", "Survey answered"
 
 
 class AppendOnly(Exception):
