@@ -117,3 +117,35 @@ def test_agents_cannot_create_tiers_or_change_coverage(api, alice):
     response = api(alice).delete(f"/tiers/{basic.pk}/coverage/email")
     assert response.status_code == 403
     assert basic.coverage.filter(channel="email").exists()
+
+
+def test_tiers_carry_answer_targets_and_attainment_goals(api, carol, dave):
+    tiers = {t["name"]: t for t in api(carol).get("/tiers").body}
+    goals = {name: t["attainment_goal_percent"] for name, t in tiers.items()}
+    assert goals == {"Basic": 80, "Standard": 90, "Premium": 95, "VIP": 98}
+    chat = {name: t["chat_answer_target_seconds"] for name, t in tiers.items()}
+    assert chat == {"Basic": None, "Standard": None, "Premium": 60, "VIP": 30}
+
+    premium = Tier.objects.get(name="Premium")
+    changed = api(dave).patch(
+        f"/tiers/{premium.pk}", {"attainment_goal_percent": 97, "chat_answer_target_seconds": 45}
+    )
+    assert changed.status_code == 200
+    assert (
+        changed.body["attainment_goal_percent"],
+        changed.body["chat_answer_target_seconds"],
+    ) == (
+        97,
+        45,
+    )
+    for bad in (
+        {"attainment_goal_percent": 0},
+        {"attainment_goal_percent": 101},
+        {"attainment_goal_percent": None},
+        {"chat_answer_target_seconds": 0},
+    ):
+        refused = api(dave).patch(f"/tiers/{premium.pk}", bad)
+        assert refused.status_code == 422, bad
+        assert set(refused.body["error"]["fields"]) == set(bad), refused.body
+    premium.refresh_from_db()
+    assert (premium.attainment_goal_percent, premium.chat_answer_target_seconds) == (97, 45)

@@ -1,6 +1,7 @@
 """Tiers as data: channels and hours, SLA targets per priority and metric, business calendars."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from tierdesk.accounts.models import Seniority
@@ -117,7 +118,9 @@ class Tier(models.Model):
     chat_answer_target_seconds = models.PositiveIntegerField(null=True, blank=True)
     # The share of clocks (per metric) the tier promises to meet: the bar for attainment
     # on the dashboard and in the tier review.
-    attainment_goal_percent = models.PositiveSmallIntegerField(default=90)
+    attainment_goal_percent = models.PositiveSmallIntegerField(
+        default=90, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     # metric -> the ticket statuses during which that metric's clock stops counting.
     pausing_statuses = models.JSONField(default=default_pausing_statuses)
 

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import holidays
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -149,7 +150,13 @@ def update_tier(*, actor: User, tier: Tier, changes: dict[str, Any]) -> Tier:
     tier = _locked(tier)
     for name, value in changes.items():
         setattr(tier, name, value)
-    tier.full_clean()
+    try:
+        tier.full_clean()
+    except ValidationError as error:
+        raise Invalid(
+            "These tier fields have values a tier cannot take.",
+            fields={name: " ".join(msgs) for name, msgs in error.message_dict.items()},
+        ) from error
     tier.save(update_fields=list(changes))
     return tier
 

@@ -1,5 +1,6 @@
 """Chat answer targets and attainment goals for the default tiers (README: Default tiers)."""
 
+import django.core.validators
 from django.db import migrations, models
 
 # name -> (chat answer target in seconds, attainment goal in percent)
@@ -23,7 +24,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="tier",
             name="attainment_goal_percent",
-            field=models.PositiveSmallIntegerField(default=90),
+            field=models.PositiveSmallIntegerField(
+                default=90,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(100),
+                ],
+            ),
         ),
         migrations.AddField(
             model_name="tier",
