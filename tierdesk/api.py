@@ -93,6 +93,16 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             "The request body is not valid JSON.",
             {"body": "not valid JSON"},
         )
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        if not request.user.is_authenticated:
+            # Nobody is signed in: the answer is "authenticate", not a CSRF puzzle.
+            return unauthenticated(request, AuthenticationError())
+        return _error(
+            request,
+            403,
+            "csrf_failed",
+            "Send the CSRF token (cookie csrftoken, header X-CSRFToken) with a session.",
+        )
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

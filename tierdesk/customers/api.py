@@ -4,11 +4,12 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import EmailStr
 
 from tierdesk.customers import selectors, services
 from tierdesk.errors import NotFound
+from tierdesk.pagination import Page
 from tierdesk.schemas import In, Out
 from tierdesk.tickets.services import move_organization_to_tier
 from tierdesk.tiers.models import Tier
@@ -63,7 +64,7 @@ class InteractionOut(Out):
 
 
 @router.get("", response=list[OrganizationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_organizations(request: HttpRequest) -> object:
     return selectors.organizations_visible_to(request.auth).order_by("name")
 
@@ -96,7 +97,7 @@ def change_tier(request: HttpRequest, organization_id: int, body: OrganizationPa
 
 
 @router.get("/{organization_id}/contacts", response=list[ContactOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_contacts(request: HttpRequest, organization_id: int) -> object:
     org = selectors.organization_for(request.auth, organization_id)
     return selectors.contacts_visible_to(request.auth).filter(organization=org)

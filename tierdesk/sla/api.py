@@ -5,9 +5,10 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tierdesk.errors import NotFound
+from tierdesk.pagination import Page
 from tierdesk.schemas import Out
 from tierdesk.sla.models import Notification
 from tierdesk.sla.services import mark_read
@@ -24,7 +25,7 @@ class NotificationOut(Out):
 
 
 @router.get("", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def my_notifications(request: HttpRequest, *, unread: bool = False) -> object:
     qs = Notification.objects.filter(user=request.auth)
     return qs.filter(read_at=None) if unread else qs

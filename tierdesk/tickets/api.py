@@ -4,9 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tierdesk.customers.selectors import contact_for
+from tierdesk.pagination import Page
 from tierdesk.sla.explain import explained_clock
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
@@ -42,7 +43,7 @@ def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[object]:
 
 
 @router.get("", response=list[TicketOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> object:
     return selectors.ticket_list(user=request.auth, filters=TicketFilters(**filters.dict()))
 

@@ -12,7 +12,7 @@ from tierdesk.schemas import In, Out
 from tierdesk.sla.services import reapply_terms
 from tierdesk.tiers import selectors, services
 from tierdesk.tiers.models import BusinessCalendar, Metric, Tier
-from tierdesk.tiers.services import CustomDay, Hours
+from tierdesk.tiers.services import ANSWER_TARGET_MAX, CustomDay, Hours
 
 CUSTOMER_METRICS = (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE)
 
@@ -73,8 +73,8 @@ class TierPatchIn(In):
     proactive_care: Literal["none", "limited", "proactive", "personalized"] | None = None
     account_manager_required: bool | None = None
     min_seniority: Literal[1, 2, 3] | None = None
-    phone_answer_target_seconds: int | None = Field(default=None, ge=1)
-    chat_answer_target_seconds: int | None = Field(default=None, ge=1)
+    phone_answer_target_seconds: int | None = Field(default=None, ge=1, le=ANSWER_TARGET_MAX)
+    chat_answer_target_seconds: int | None = Field(default=None, ge=1, le=ANSWER_TARGET_MAX)
     attainment_goal_percent: int | None = Field(default=None, ge=1, le=100)
 
 
@@ -96,8 +96,8 @@ class TierIn(In):
     proactive_care: Literal["none", "limited", "proactive", "personalized"] = "none"
     account_manager_required: bool = False
     min_seniority: Literal[1, 2, 3] = 1
-    phone_answer_target_seconds: int | None = Field(default=None, ge=1)
-    chat_answer_target_seconds: int | None = Field(default=None, ge=1)
+    phone_answer_target_seconds: int | None = Field(default=None, ge=1, le=ANSWER_TARGET_MAX)
+    chat_answer_target_seconds: int | None = Field(default=None, ge=1, le=ANSWER_TARGET_MAX)
     attainment_goal_percent: int = Field(default=90, ge=1, le=100)
 
 

@@ -52,6 +52,9 @@ TIER_FIELDS = {
     "attainment_goal_percent",
 }
 
+# A live channel's answer target: a caller or chatter waits seconds or minutes, never a day.
+ANSWER_TARGET_MAX = 86_400
+
 # The ticket statuses that mean "waiting on someone else" (tickets.models.Status values;
 # tests/tiers pin that they exist there). New and open never pause: the desk is working.
 # Solved and closed stop clocks rather than pause them.
@@ -92,6 +95,17 @@ def _only_tier_fields(fields: dict[str, Any]) -> None:
             f"These tier fields cannot be set here: {', '.join(sorted(unknown))}.",
             fields={name: "not settable" for name in unknown},
         )
+    bad = {
+        name: "cannot be empty"
+        for name, value in fields.items()
+        if value is None and not Tier._meta.get_field(name).null
+    }
+    for name in ("phone_answer_target_seconds", "chat_answer_target_seconds"):
+        value = fields.get(name)
+        if value is not None and not 0 < value <= ANSWER_TARGET_MAX:
+            bad[name] = f"must be 1..{ANSWER_TARGET_MAX} seconds"
+    if bad:
+        raise Invalid("These tier fields have values a tier cannot take.", fields=bad)
 
 
 def _effective_from(given: datetime | None, latest: datetime | None, now: datetime) -> datetime:
