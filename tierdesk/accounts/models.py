@@ -1,6 +1,6 @@
 """Users with a role, agent groups, skills and API tokens."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 
@@ -27,7 +27,16 @@ class Skill(models.Model):
         return self.name
 
 
+class Users(UserManager["User"]):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def]
+        # `manage.py createsuperuser` makes an admin: the role is what grants the admin.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
+    objects = Users()
+
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
     seniority = models.PositiveSmallIntegerField(
         choices=Seniority.choices, default=Seniority.REGULAR
@@ -35,6 +44,17 @@ class User(AbstractUser):
     skills = models.ManyToManyField(Skill, blank=True, related_name="agents")
     # Pages show times in the reader's zone; storage and the API stay in UTC.
     time_zone = models.CharField(max_length=64, default="UTC")
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The Django admin opens to admins only, whoever edits the user and however: a
+        # demoted admin loses staff and superuser in the same write that changes the role.
+        admin = self.role == Role.ADMIN
+        if (self.is_staff, self.is_superuser) != (admin, admin):
+            self.is_staff = self.is_superuser = admin
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "is_staff", "is_superuser"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def is_agent(self) -> bool:
