@@ -81,7 +81,9 @@ def test_customer_never_sees_internal_notes(api, alice, carol, ticket):
     api(alice).post(f"/tickets/{ticket.pk}/notes", {"body": "secret"})
     body = api(carol).get(f"/tickets/{ticket.pk}").body
     assert [m["kind"] for m in body["messages"]] == ["public"]
-    assert api(carol).get(f"/tickets/{ticket.pk}/events").body == []
+    refused = api(carol).get(f"/tickets/{ticket.pk}/events")
+    assert refused.status_code == 403
+    assert refused.body["error"]["code"] == "not_allowed"
 
 
 def test_another_organization_gets_404_not_403(api, bob, ticket):

@@ -122,3 +122,11 @@ def test_an_unexpected_exception_is_a_json_500_without_detail(api, alice, monkey
     error = _error(response, 500)
     assert error["code"] == "server_error"
     assert b"secret" not in response.content and b"passwd" not in response.content
+
+
+def test_customers_cannot_tag_their_new_ticket(api, carol):
+    refused = api(carol).post(
+        "/tickets", {"subject": "Help", "body": "please", "channel": "web", "tags": ["vip"]}
+    )
+    assert _error(refused, 403)["message"] == "Tags are the support team's; leave out tags."
+    assert Ticket.objects.count() == 0

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from tierdesk.accounts.models import User
-from tierdesk.errors import NotFound
+from tierdesk.errors import NotAllowed, NotFound
 from tierdesk.sla.models import SlaClock
 from tierdesk.tickets.models import Attachment, Message, MessageKind, Ticket, TicketEvent
 from tierdesk.tiers.models import PRIORITY_WEIGHT
@@ -132,8 +132,9 @@ def conversation(*, user: User, ticket: Ticket) -> QuerySet[Message]:
 
 
 def history(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The ticket's event log: the desk's record (clocks, notes, escalations), staff only."""
     if not user.is_agent:
-        return TicketEvent.objects.none()
+        raise NotAllowed("The event history is for the support team; the conversation is yours.")
     return ticket.events.select_related("actor")
 
 

@@ -215,6 +215,8 @@ def open_ticket(
         assert author.contact is not None
         if requester is not None and requester.pk != author.contact.pk:
             raise NotAllowed("Customers open tickets for themselves; leave out requester_id.")
+        if tags:
+            raise NotAllowed("Tags are the support team's; leave out tags.")
         requester = author.contact
     elif requester is None:
         raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
