@@ -7,14 +7,14 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from tierdesk.accounts.models import User
-from tierdesk.accounts.selectors import token_user
+from tierdesk.accounts.services import authenticate_token
 from tierdesk.errors import TierdeskError
 from tierdesk.uploads import refused_upload
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return token_user(token)
+        return authenticate_token(token)
 
 
 api = NinjaAPI(

@@ -1,9 +1,12 @@
-"""Who am I: the signed-in user as the API sees them."""
+"""Who am I, and my API tokens: the signed-in user as the API sees them."""
+
+from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Field, Router, Status
 
-from tierdesk.schemas import Out
+from tierdesk.accounts import selectors, services
+from tierdesk.schemas import In, Out
 
 router = Router(tags=["accounts"])
 
@@ -29,3 +32,40 @@ def me(request: HttpRequest) -> dict[str, object]:
         "time_zone": user.time_zone,
         "organization_id": contact.organization_id if contact else None,
     }
+
+
+class TokenOut(Out):
+    id: int
+    name: str
+    prefix: str
+    user_id: int
+    username: str = Field(alias="user.username")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewTokenOut(TokenOut):
+    token: str  # shown once: only a digest is kept
+
+
+class TokenIn(In):
+    name: str = Field(min_length=1, max_length=80)
+
+
+@router.get("/tokens", response=list[TokenOut])
+def list_tokens(request: HttpRequest, user_id: int | None = None) -> object:
+    return list(selectors.tokens_for(actor=request.auth, user_id=user_id))
+
+
+@router.post("/tokens", response={201: NewTokenOut})
+def create_token(request: HttpRequest, body: TokenIn) -> Status[object]:
+    token, raw = services.issue_token(user=request.auth, name=body.name)
+    token.token = raw  # type: ignore[attr-defined]
+    return Status(201, token)
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut)
+def revoke_token(request: HttpRequest, token_id: int) -> object:
+    token = selectors.token_for(actor=request.auth, token_id=token_id)
+    return services.revoke_token(token=token, actor=request.auth)

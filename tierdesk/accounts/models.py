@@ -88,7 +88,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=8)
-    digest = models.CharField(max_length=64, unique=True)  # token_user()
+    digest = models.CharField(max_length=64, unique=True)  # token_by_digest()
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

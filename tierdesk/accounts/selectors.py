@@ -1,32 +1,40 @@
 """Reads for users and API tokens."""
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from tierdesk.accounts.models import STAFF_ROLES, ApiToken, User
+from tierdesk.errors import NotAllowed, NotFound
 
 if TYPE_CHECKING:
     from tierdesk.tickets.models import Ticket
-from tierdesk.accounts.services import token_digest
 
 
-def token_user(raw: str) -> User | None:
-    """The active user behind a bearer token, or None."""
-    token = (
+def token_by_digest(digest: str) -> ApiToken | None:
+    """The live token with this digest, with its active user, or None."""
+    return (
         ApiToken.objects.select_related("user", "user__contact")
-        .filter(digest=token_digest(raw), revoked_at=None, user__is_active=True)
+        .filter(digest=digest, revoked_at=None, user__is_active=True)
         .first()
     )
+
+
+def tokens_for(*, actor: User, user_id: int | None = None) -> QuerySet[ApiToken]:
+    """The tokens ``actor`` may list: their own; an admin's, anyone's (or one user's)."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
+    if actor.is_tier_admin:
+        return tokens if user_id is None else tokens.filter(user_id=user_id)
+    if user_id is not None and user_id != actor.pk:
+        raise NotAllowed("Only an admin lists another user's tokens.")
+    return tokens.filter(user=actor)
+
+
+def token_for(*, actor: User, token_id: int) -> ApiToken:
+    token = tokens_for(actor=actor).filter(pk=token_id).first()
     if token is None:
-        return None
-    now = timezone.now()
-    # Touch at most once a minute: a write on every request would serialize SQLite readers.
-    if token.last_used_at is None or token.last_used_at < now - timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        raise NotFound("No such token.")
+    return token
 
 
 def eligible_agents(*, ticket: "Ticket | None") -> QuerySet[User]:

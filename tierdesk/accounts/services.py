@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -9,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tierdesk.accounts.models import AgentGroup, ApiToken, Role, Seniority, User
-from tierdesk.errors import Conflict, Invalid
+from tierdesk.accounts.selectors import token_by_digest
+from tierdesk.errors import Conflict, Invalid, NotAllowed
 
 TOKEN_PREFIX = "tdk_"  # noqa: S105 - a public marker, not a secret
 
@@ -82,8 +84,26 @@ def issue_token(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def revoke_token(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now())
+def revoke_token(*, token: ApiToken, actor: User | None = None) -> ApiToken:
+    """Revoke at once; only its owner or an admin may (``actor`` None: the operator's shell)."""
+    if actor is not None and actor.pk != token.user_id and not actor.is_tier_admin:
+        raise NotAllowed("Only the token's owner or an admin revokes it.")
+    now = timezone.now()
+    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=now)
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+def authenticate_token(raw: str) -> User | None:
+    """The active user behind a bearer token, or None; notes when the token was last used."""
+    token = token_by_digest(token_digest(raw))
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: a write on every request would serialize SQLite readers.
+    if token.last_used_at is None or token.last_used_at < now - timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
 
 
 @transaction.atomic
