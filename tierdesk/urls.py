@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tierdesk.api import api
+from tierdesk.health import healthz, readyz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("wfm/", include("tierdesk.workforce.urls")),
