@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "ninja",
     "channels",
     "django_tasks_db",
+    "axes",
     "tierdesk.accounts",
     "tierdesk.tiers",
     "tierdesk.customers",
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tierdesk.web.middleware.UserTimeZone",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tierdesk.urls"
@@ -138,6 +141,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: tests with several threads then see real SQLite locking.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tierdesk.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in throttling (tierdesk.accounts.lockout): after AXES_FAILURE_LIMIT failed passwords
+# for one account from one address, that pair is refused (429) for the cool-off time; a
+# success resets the count; an admin unlocks early by deleting the attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "tierdesk.accounts.lockout.SignInLockout",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TIERDESK_SIGNIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TIERDESK_SIGNIN_LOCK_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
