@@ -129,9 +129,11 @@ def createuser(args: argparse.Namespace) -> None:
     _django()
     from tierdesk.accounts.services import create_user, issue_token
 
-    user = create_user(
-        username=args.username, email=args.email, password=args.password, role=args.role
-    )
+    password = args.password
+    if args.password_stdin:
+        # Kept off the command line, where other users and the shell history can read it.
+        password = sys.stdin.readline().rstrip("\r\n")
+    user = create_user(username=args.username, email=args.email, password=password, role=args.role)
     print(f"created {user.username} ({user.role})")  # noqa: T201
     if args.token:
         _, raw = issue_token(user=user, name="cli")
@@ -170,7 +172,11 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("createuser", help="create a user; --token also prints an API token")
     p.add_argument("username")
     p.add_argument("--email", default="")
-    p.add_argument("--password")
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument("--password", help="better: --password-stdin")
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     p.add_argument("--role", default="agent", choices=["admin", "manager", "agent", "customer"])
     p.add_argument("--token", action="store_true")
     p.set_defaults(func=createuser)

@@ -39,3 +39,29 @@ def test_createuser_refuses_a_duplicate_with_a_clear_message():
     again = tierdesk("createuser", "zoe")
     assert again.returncode == 2
     assert "A user named 'zoe' exists already." in again.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_createuser_reads_the_password_from_stdin_and_refuses_a_weak_one():
+    weak = subprocess.run(
+        [sys.executable, "-m", "tierdesk.cli", "createuser", "yan", "--password-stdin"],
+        env={**os.environ, "DATABASE_URL": database_url()},
+        input="password\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert weak.returncode == 2
+    assert "Choose a stronger password: This password is too common." in weak.stderr
+    assert not User.objects.filter(username="yan").exists()
+
+    strong = subprocess.run(
+        [sys.executable, "-m", "tierdesk.cli", "createuser", "yan", "--password-stdin"],
+        env={**os.environ, "DATABASE_URL": database_url()},
+        input="correct horse battery staple\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert strong.returncode == 0, strong.stderr
+    assert Client().login(username="yan", password="correct horse battery staple")

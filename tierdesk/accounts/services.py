@@ -6,6 +6,8 @@ from datetime import timedelta
 from functools import cache
 from zoneinfo import available_timezones
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,6 +64,13 @@ def create_user(
         is_superuser=role == Role.ADMIN,
     )
     if password:
+        try:
+            validate_password(password, user=user)
+        except ValidationError as error:
+            raise Invalid(
+                "Choose a stronger password: " + " ".join(error.messages),
+                fields={"password": " ".join(error.messages)},
+            ) from error
         user.set_password(password)
     else:
         user.set_unusable_password()
