@@ -39,6 +39,7 @@ def worker(args: argparse.Namespace) -> None:
 
     from tierdesk.mail.outbox import requeue as requeue_stalled_mail
     from tierdesk.sla.tasks import schedule_sweep
+    from tierdesk.stale_tasks import take_over_stale_claims
 
     def tick_forever() -> None:
         # Each worker's ticker queues the SLA sweep; whichever worker is free runs it.
@@ -46,6 +47,7 @@ def worker(args: argparse.Namespace) -> None:
             try:
                 schedule_sweep()
                 requeue_stalled_mail(at=timezone.now())
+                take_over_stale_claims(now=timezone.now())
             except Exception as exc:  # noqa: BLE001 - the next tick tries again
                 print(f"could not queue the SLA sweep, retrying: {exc!r}", file=sys.stderr)  # noqa: T201
             time.sleep(args.sweep_seconds)
