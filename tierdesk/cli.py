@@ -37,6 +37,7 @@ def worker(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from tierdesk.idempotency.middleware import prune as forget_old_idempotency_keys
     from tierdesk.mail.outbox import requeue as requeue_stalled_mail
     from tierdesk.sla.tasks import schedule_sweep
     from tierdesk.stale_tasks import take_over_stale_claims
@@ -48,6 +49,7 @@ def worker(args: argparse.Namespace) -> None:
                 schedule_sweep()
                 requeue_stalled_mail(at=timezone.now())
                 take_over_stale_claims(now=timezone.now())
+                forget_old_idempotency_keys(now=timezone.now())
             except Exception as exc:  # noqa: BLE001 - the next tick tries again
                 print(f"could not queue the SLA sweep, retrying: {exc!r}", file=sys.stderr)  # noqa: T201
             time.sleep(args.sweep_seconds)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks_db",
     "axes",
+    "tierdesk.idempotency",
     "tierdesk.accounts",
     "tierdesk.tiers",
     "tierdesk.customers",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tierdesk.api_guard.ApiGuard",
+    "tierdesk.idempotency.middleware.IdempotencyKeys",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -234,6 +236,8 @@ TIERDESK_MAIL_LISTEN_HOST = os.environ.get("TIERDESK_MAIL_LISTEN_HOST", "127.0.0
 TIERDESK_MAIL_LISTEN_PORT = env_int("TIERDESK_MAIL_LISTEN_PORT", default=2525)
 TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
 # A task RUNNING longer than this lost its worker: it is queued again once (tierdesk.stale_tasks).
+# How long an API write's Idempotency-Key is remembered (tierdesk.idempotency).
+TIERDESK_IDEMPOTENCY_HOURS = env_int("TIERDESK_IDEMPOTENCY_HOURS", default=24)
 TIERDESK_TASK_STALE_MINUTES = env_int("TIERDESK_TASK_STALE_MINUTES", default=30)
 
 SESSION_COOKIE_HTTPONLY = True
