@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -126,7 +126,7 @@ def verify_webhook(
         _refuse("replayed", "This signed request was received before.", remote_addr, now)
 
 
-def _refuse(reason: str, detail: str, remote_addr: str | None, at: datetime) -> None:
+def _refuse(reason: str, detail: str, remote_addr: str | None, at: datetime) -> NoReturn:
     with transaction.atomic():
         WebhookRefusal.objects.create(
             reason=reason, detail=detail[:300], remote_addr=remote_addr or None, at=at
