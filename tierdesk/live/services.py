@@ -14,6 +14,7 @@ from django.utils import timezone
 from tierdesk.accounts.models import User
 from tierdesk.customers.models import Contact, InteractionKind
 from tierdesk.customers.services import normalize_phone, record_interaction
+from tierdesk.domain.kpi import definitions as kpi
 from tierdesk.errors import Conflict, Invalid, NotAllowed
 from tierdesk.live.models import LiveChannel, LiveContact, Outcome
 from tierdesk.sla import services as sla
@@ -55,7 +56,7 @@ def answered_in_time(wait_seconds: int, target_seconds: int | None) -> bool | No
     """Late means strictly after the target: a wait of exactly the target is in time."""
     if target_seconds is None:
         return None
-    return wait_seconds <= target_seconds
+    return kpi.answered_in_time(wait_seconds, target_seconds)
 
 
 def _channel(value: str) -> str:
