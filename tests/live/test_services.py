@@ -127,10 +127,8 @@ def test_offered_and_abandoned_after_40_seconds_is_an_abandoned_call_against_60(
     assert row.answered_in_time is None and row.answered_at is None
     assert row.abandoned_at == T0 + timedelta(seconds=40)
     assert kinds(row.ticket) == [EventKind.CALL_OFFERED, EventKind.CALL_ABANDONED]
-    assert (
-        Interaction.objects.filter(kind=InteractionKind.CALL)
-        .first()
-        .summary.startswith("Call abandoned after 40 s")
+    assert Interaction.objects.filter(kind=InteractionKind.CALL).first().summary == (
+        f"Call abandoned after 40 s (target 60 s) (#{row.ticket_id} Call from +442079460001)"
     )
 
 

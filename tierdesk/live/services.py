@@ -132,6 +132,16 @@ def _record(
     return event
 
 
+def _against(live: LiveContact) -> str:
+    """What a wait is measured against, for the timeline: " (target 60 s: late)"."""
+    if live.answer_target_seconds is None:
+        return ""
+    verdict = ""
+    if live.answered_in_time is not None:
+        verdict = ": in time" if live.answered_in_time else ": late"
+    return f" (target {live.answer_target_seconds} s{verdict})"
+
+
 def _state_conflict(live: LiveContact, wanted: str) -> Conflict:
     noun = NOUN[live.channel]
     return Conflict(
@@ -306,7 +316,7 @@ def answer(
         EVENTS[live.channel]["answered"],
         actor=agent,
         at=now,
-        summary=f"{NOUN[live.channel]} answered by {agent.username} after {wait} s",
+        summary=f"{NOUN[live.channel]} answered by {agent.username} after {wait} s{_against(live)}",
         wait_seconds=wait,
         answer_target_seconds=live.answer_target_seconds,
         answered_in_time=live.answered_in_time,
@@ -342,7 +352,7 @@ def abandon(
         EVENTS[live.channel]["abandoned"],
         actor=None,
         at=now,
-        summary=f"{NOUN[live.channel]} abandoned after {wait} s",
+        summary=f"{NOUN[live.channel]} abandoned after {wait} s{_against(live)}",
         wait_seconds=wait,
         answer_target_seconds=live.answer_target_seconds,
     )
