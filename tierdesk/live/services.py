@@ -321,19 +321,20 @@ def answer(
         answer_target_seconds=live.answer_target_seconds,
         answered_in_time=live.answered_in_time,
     )
-    _ticket_answered(live.ticket, agent=agent, at=now, cause=answered)
+    live.ticket = _ticket_answered(live.ticket, agent=agent, at=now, cause=answered)
     return live
 
 
-def _ticket_answered(ticket: Ticket, *, agent: User, at: datetime, cause: TicketEvent) -> None:
+def _ticket_answered(ticket: Ticket, *, agent: User, at: datetime, cause: TicketEvent) -> Ticket:
+    """A human answer on the ticket: response clocks stop, a new ticket becomes open."""
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("tier").get(pk=ticket.pk)
     sla.on_agent_reply(ticket=ticket, at=at, actor=agent, cause=cause)
     if ticket.status == Status.NEW:
-        tickets.change_status(actor=agent, ticket=ticket, status=Status.OPEN, at=at)
-        return
+        return tickets.change_status(actor=agent, ticket=ticket, status=Status.OPEN, at=at)
     ticket.updated_at = at
     ticket.sla_due_at = sla.nearest_due(ticket)
     ticket.save(update_fields=["updated_at", "sla_due_at"])
+    return ticket
 
 
 @transaction.atomic
