@@ -239,3 +239,14 @@ def test_without_a_secret_the_endpoint_is_503(clock, settings, peter):
         "Phone events are not configured: set TIERDESK_PHONE_WEBHOOK_SECRET"
     )
     assert LiveContact.objects.count() == 0
+
+
+def test_a_refused_event_keeps_no_signature_and_is_refused_the_same_way_again(clock, alice):
+    body = json.dumps(event("answered", T0, agent="alice")).encode()
+    ts = str(int(T0.timestamp()))
+    mac = hmac.new(SECRET.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+    client = Client(headers={"X-Tierdesk-Timestamp": ts, "X-Tierdesk-Signature": f"sha256={mac}"})
+    first = client.post(URL, body, content_type="application/json")
+    again = client.post(URL, body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (409, 409)
+    assert WebhookReceipt.objects.count() == 0 and WebhookRefusal.objects.count() == 0

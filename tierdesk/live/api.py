@@ -59,13 +59,13 @@ def _parsed(body: bytes) -> PhoneEvent:
 @router.post("/events", auth=None, response=PhoneEventOut, summary="A telephony event")
 def phone_event(request: HttpRequest) -> dict[str, object]:
     """One call event from the telephony system; see docs/phone.md for the signature."""
-    verify_webhook(
+    verified = verify_webhook(
         body=request.body,
         timestamp=request.headers.get("X-Tierdesk-Timestamp"),
         signature=request.headers.get("X-Tierdesk-Signature"),
         remote_addr=request.META.get("REMOTE_ADDR"),
     )
-    applied = apply_phone_event(_parsed(request.body))
+    applied = apply_phone_event(_parsed(request.body), verified=verified)
     live = applied.live
     return {
         "call_id": live.external_id,
