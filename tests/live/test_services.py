@@ -260,3 +260,9 @@ def test_a_negative_wait_is_invalid(carol, alice):
     with pytest.raises(Invalid) as refused:
         live.abandon(row, at=T0, wait_seconds=-1)
     assert refused.value.fields == {"wait_seconds": "must be 0 or more"}
+
+
+def test_a_chat_on_another_organizations_ticket_is_not_allowed(bob, ticket):
+    with pytest.raises(NotAllowed):
+        live.offer(channel="chat", external_id="chat-1", contact=bob.contact, ticket=ticket, at=T0)
+    assert LiveContact.objects.count() == 0

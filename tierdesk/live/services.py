@@ -203,6 +203,9 @@ def offer(
         )
     if contact is None and ticket is None:
         raise Invalid("Say who is calling or chatting.", fields={"contact": "required"})
+    if contact is not None and ticket is not None:
+        if contact.organization_id != ticket.organization_id:
+            raise NotAllowed("This contact is not part of the ticket's organization.")
     seen = LiveContact.objects.filter(channel=channel, external_id=external_id).first()
     if seen is not None:
         return seen
@@ -212,7 +215,10 @@ def offer(
         return _offer(channel, external_id, contact, now, queue.strip()[:80], subject, body, ticket)
     except IntegrityError:
         # The same offer, delivered twice at once, was recorded by the other delivery.
-        return LiveContact.objects.get(channel=channel, external_id=external_id)
+        raced = LiveContact.objects.filter(channel=channel, external_id=external_id).first()
+        if raced is None:
+            raise
+        return raced
 
 
 @transaction.atomic
