@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tierdesk.workforce",
     "tierdesk.kpis",
     "tierdesk.mail",
+    "tierdesk.live",
     "tierdesk.web",
 ]
 
@@ -239,6 +240,10 @@ TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
 # How long an API write's Idempotency-Key is remembered (tierdesk.idempotency).
 TIERDESK_IDEMPOTENCY_HOURS = env_int("TIERDESK_IDEMPOTENCY_HOURS", default=24)
 TIERDESK_TASK_STALE_MINUTES = env_int("TIERDESK_TASK_STALE_MINUTES", default=30)
+
+# Phone events (docs/phone.md): the HMAC secret shared with the telephony system. Unset,
+# the endpoint answers 503; never generated, since the other side must be told it.
+TIERDESK_PHONE_WEBHOOK_SECRET = os.environ.get("TIERDESK_PHONE_WEBHOOK_SECRET", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
