@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tierdesk.kpis",
     "tierdesk.mail",
     "tierdesk.web",
+    "tierdesk.chat",
 ]
 
 MIDDLEWARE = [
@@ -168,7 +169,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("TIERDESK_CHANNEL_PREFIX", "asgi"),
+            },
         }
     }
 else:
@@ -185,6 +189,17 @@ else:
 TIERDESK_CONTACT_FORM_PER_IP = env_int("TIERDESK_CONTACT_FORM_PER_IP", default=10)
 TIERDESK_CONTACT_FORM_PER_ADDRESS = env_int("TIERDESK_CONTACT_FORM_PER_ADDRESS", default=5)
 TIERDESK_CONTACT_FORM_WINDOW_SECONDS = env_int("TIERDESK_CONTACT_FORM_WINDOW_SECONDS", default=3600)
+
+# Live chat (docs/chat.md): sites allowed to embed the widget (origins, as channels'
+# OriginValidator reads them: "https://shop.example", "*.example.com"), the reconnect grace
+# before a dropped customer counts as gone, and chat starts per client address per window.
+TIERDESK_CHAT_ORIGINS = [
+    o.strip() for o in os.environ.get("TIERDESK_CHAT_ORIGINS", "").split(",") if o.strip()
+]
+TIERDESK_CHAT_RECONNECT_SECONDS = env_int("TIERDESK_CHAT_RECONNECT_SECONDS", default=20)
+TIERDESK_CHAT_STARTS_PER_IP = env_int("TIERDESK_CHAT_STARTS_PER_IP", default=20)
+TIERDESK_CHAT_WINDOW_SECONDS = env_int("TIERDESK_CHAT_WINDOW_SECONDS", default=3600)
+TIERDESK_CHAT_IDENTITY_MAX_AGE = env_int("TIERDESK_CHAT_IDENTITY_MAX_AGE", default=86400)
 
 TASKS = {
     "default": {
