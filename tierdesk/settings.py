@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tierdesk.workforce",
     "tierdesk.kpis",
     "tierdesk.mail",
+    "tierdesk.live",
     "tierdesk.web",
     "tierdesk.chat",
 ]
@@ -230,6 +231,10 @@ TIERDESK_MAIL_REPLY_TO = os.environ.get("TIERDESK_MAIL_REPLY_TO", "")
 TIERDESK_MAIL_LISTEN_HOST = os.environ.get("TIERDESK_MAIL_LISTEN_HOST", "127.0.0.1")
 TIERDESK_MAIL_LISTEN_PORT = env_int("TIERDESK_MAIL_LISTEN_PORT", default=2525)
 TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
+
+# Phone events (docs/phone.md): the HMAC secret shared with the telephony system. Unset,
+# the endpoint answers 503; never generated, since the other side must be told it.
+TIERDESK_PHONE_WEBHOOK_SECRET = os.environ.get("TIERDESK_PHONE_WEBHOOK_SECRET", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

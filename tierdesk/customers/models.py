@@ -65,6 +65,7 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["phone"], name="contact_phone")]  # contact_for_caller()
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
@@ -76,6 +77,8 @@ class InteractionKind(models.TextChoices):
     CHANNEL_REFUSED = "channel_refused", "Contact on a channel outside the tier"
     TIER_CHANGED = "tier_changed", "Tier changed"
     NOTE = "note", "Note"
+    CALL = "call", "Call"
+    CHAT = "chat", "Chat"
 
 
 class Interaction(models.Model):

@@ -1,5 +1,6 @@
 """Writes for the CRM: organizations, contacts and the interaction timeline."""
 
+import re
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -59,7 +60,7 @@ def create_contact(
         organization=organization,
         name=name,
         email=email,
-        phone=phone,
+        phone=normalize_phone(phone),
         user=user,
         created_at=at or timezone.now(),
     )
@@ -130,3 +131,43 @@ def contact_for_sender(*, email: str, name: str = "", at: datetime | None = None
     except IntegrityError:
         # The same sender's other message created the contact a moment ago.
         return Contact.objects.get(email=email)
+
+
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
+PHONE_PATTERN = re.compile(r"\+?[0-9]{3,20}")
+# An unknown caller who gave no email gets a never-deliverable address (RFC 2606 .invalid).
+NO_EMAIL_DOMAIN = "phone.invalid"
+
+
+def normalize_phone(phone: str) -> str:
+    """A phone number as stored and matched: digits with an optional leading +.
+
+    Spaces, dots, dashes, slashes and parentheses are dropped ("+44 (20) 7946-0000" is
+    "+442079460000"); anything else is kept, so a malformed number never matches another.
+    """
+    return _PHONE_PUNCTUATION.sub("", phone.strip())[:32]
+
+
+def contact_for_caller(
+    *, phone: str, email: str = "", name: str = "", at: datetime | None = None
+) -> Contact:
+    """The contact calling from ``phone``, created on first contact like an email sender.
+
+    A known number is that contact (the longest-known one when several share it); then a
+    known email. An unknown caller with an email becomes a contact as ``contact_for_sender``
+    does. One with neither gets a contact of its own, on an organization of its own on the
+    entry tier, with the address ``<number>@phone.invalid`` (never mailed), so the call is
+    still recorded and an agent can later move it to the right customer.
+    """
+    number = normalize_phone(phone)
+    if not PHONE_PATTERN.fullmatch(number):
+        raise Invalid(f"{phone!r} is not a phone number.", fields={"caller.phone": "invalid"})
+    found = Contact.objects.filter(phone=number).order_by("created_at", "pk").first()
+    if found is not None:
+        return found
+    address = email.strip().lower() or f"{number.lstrip('+')}@{NO_EMAIL_DOMAIN}"
+    contact = contact_for_sender(email=address, name=name or number, at=at)
+    if not contact.phone:
+        Contact.objects.filter(pk=contact.pk, phone="").update(phone=number)
+        contact.phone = number
+    return contact
