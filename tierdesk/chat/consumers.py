@@ -102,11 +102,10 @@ class _Chat(AsyncJsonWebsocketConsumer):
         await self.send_json(event["frame"])
 
     async def chat_state(self, event: dict[str, Any]) -> None:
-        await self.send_json(event["frame"])
-
-    async def chat_typing(self, event: dict[str, Any]) -> None:
-        if event["sender"] != self.channel_name:
+        if event["sender"] != self.channel_name:  # the sender had its own answer directly
             await self.send_json(event["frame"])
+
+    chat_typing = chat_state
 
     async def chat_queue(self, event: dict[str, Any]) -> None:
         """Only agents watching the queue join its group."""
@@ -264,6 +263,7 @@ class CustomerChat(_Chat):
         contact, chat_id = self._require_chat()
         frame = await _leave(contact, chat_id)
         self.left = True
+        await self.send_json(frame)
         await self.broadcast(chat_id, "chat.state", frame)
         await self.queue_changed()
         await self.close()
@@ -422,6 +422,7 @@ class AgentChat(_Chat):
     async def end(self, content: dict[str, Any]) -> None:
         chat_id = self._held(content)
         frame = await _end(self.agent, chat_id)
+        await self.send_json(frame)
         await self.broadcast(chat_id, "chat.state", frame)
         self.joined.discard(chat_id)
         await self.channel_layer.group_discard(group_of(chat_id), self.channel_name)

@@ -141,6 +141,9 @@
       case "resumed":
         if (frame.resume) resume = frame.resume;
         persist();
+        // The first message is the ticket's opening message: it comes back without a client id.
+        var first = startId && list.querySelector('[data-client="' + startId + '"]');
+        if (first && first.classList.contains("pending")) first.remove();
         (frame.messages || []).forEach(function (m) { render(m, false); });
         outbox = outbox.filter(function (f) {
           return !(frame.messages || []).some(function (m) { return m.client_id === f.id; }) && f.type === "message";
