@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -39,9 +40,10 @@ def free_port():
 class Server:
     """One `uvicorn tierdesk.asgi:application` process against the test database."""
 
-    def __init__(self, *, now=T0, **env):
+    def __init__(self, *, now=T0, anchor=None, **env):
         self.port = free_port()
         self.url = f"ws://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, str(SERVE), str(self.port)],
             cwd=ROOT,
@@ -50,11 +52,12 @@ class Server:
                 "DATABASE_URL": database_url(),
                 "DJANGO_SETTINGS_MODULE": "tierdesk.settings",
                 "TIERDESK_TEST_NOW": now.isoformat(),
+                "TIERDESK_TEST_ANCHOR": str(anchor or time.time()),
                 "TIERDESK_CHAT_RECONNECT_SECONDS": "1",
                 "REDIS_URL": "",
                 **env,
             },
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -64,9 +67,12 @@ class Server:
                 break
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    out = self.process.stdout.read().decode() if self.process.stdout else ""
-                    raise RuntimeError(f"server did not start:\n{out}") from None
+                    raise RuntimeError(f"server did not start:\n{self.output()}") from None
                 time.sleep(0.1)
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
     def stop(self):
         self.process.terminate()
@@ -75,14 +81,17 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        sys.stderr.write(f"--- server on port {self.port}:\n{self.output()}\n")  # shown on failure
+        self.log.close()
 
 
 @pytest.fixture
 def start_server():
     started = []
+    anchor = time.time()  # one clock for every server of a test
 
     def start(**kwargs):
-        server = Server(**kwargs)
+        server = Server(anchor=anchor, **kwargs)
         started.append(server)
         return server
 
@@ -118,6 +127,7 @@ class Socket:
                 frame = json.loads(await self.ws.recv())
                 if frame["type"] == kind:
                     return frame
+                assert frame["type"] != "error", frame
                 self.skipped.append(frame)
 
     async def close(self):

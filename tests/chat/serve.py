@@ -1,18 +1,22 @@
 """Run the ASGI app under uvicorn for the chat tests, optionally at a given instant.
 
-``TIERDESK_TEST_NOW`` (ISO time) starts the process's wall clock there and lets it tick,
-so chat hours are decided the same way whenever the suite runs.
+``TIERDESK_TEST_NOW`` (ISO time) is the process's wall clock at the real instant
+``TIERDESK_TEST_ANCHOR`` (unix seconds), and it ticks on from there: chat hours are decided
+the same way whenever the suite runs, and two servers of one test share one clock.
 """
 
 import os
 import sys
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 
 import time_machine
 import uvicorn
 
 if os.environ.get("TIERDESK_TEST_NOW"):
-    time_machine.travel(datetime.fromisoformat(os.environ["TIERDESK_TEST_NOW"]), tick=True).start()
+    now = datetime.fromisoformat(os.environ["TIERDESK_TEST_NOW"])
+    since = time.time() - float(os.environ["TIERDESK_TEST_ANCHOR"])
+    time_machine.travel(now + timedelta(seconds=since), tick=True).start()
 
 uvicorn.run(
     "tierdesk.asgi:application",
