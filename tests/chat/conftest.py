@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
 from django.test import Client
 from websockets.asyncio.client import connect
 
@@ -106,9 +107,13 @@ def server(start_server):
 
 
 def session_cookie(user):
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
+    """Sign ``user`` in (a session row in the test database); runs in a thread of its own."""
+    try:
+        client = Client()
+        client.force_login(user)
+        return f"sessionid={client.cookies['sessionid'].value}"
+    finally:
+        connection.close()  # give the pooled connection back before the thread ends
 
 
 class Socket:
