@@ -171,7 +171,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout, the same 5 s that channels-redis
+                # blocks in BZPOPMIN waiting for a message: an idle socket would time out.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": os.environ.get("TIERDESK_CHANNEL_PREFIX", "asgi"),
             },
         }
