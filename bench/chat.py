@@ -71,7 +71,8 @@ for i in range(agents):
     user = create_user(username=f"agent{i}", email=f"agent{i}@desk.example", password=None,
                        role="agent", seniority=3)
     s = SessionStore()
-    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     sessions.append(s.session_key)
@@ -348,15 +349,17 @@ def main() -> None:
             stored_before = counts["messages"]
             rows[count] = result
         print(
-            f"{'layout':<28}{'held':>6}{'start s':>9}{'accept s':>10}{'msg/s':>8}{'p50 ms':>8}{'p99 ms':>8}  agrees"
+            f"{'layout':<28}{'held':>6}{'start s':>9}{'accept s':>10}{'msg/s':>8}"
+            f"{'p50 ms':>8}{'p99 ms':>8}  agrees"
         )
         for count, r in rows.items():
+            facts = {k: r[k] for k in ("held", "missed", "stored", "sent")}
             agrees = r["held"] == chats and r["missed"] == 0 and r["stored"] == r["sent"]
             label = "1 process, in-memory layer" if count == 1 else "2 processes, Redis layer"
             print(
                 f"{label:<28}{r['held']:>6}{r['started_s']:>9.1f}{r['accepted_s']:>10.1f}"
                 f"{r['msg_per_s']:>8.0f}{r['p50']:>8.1f}{r['p99']:>8.1f}  "
-                f"{'yes' if agrees else 'no: ' + str({k: r[k] for k in ('held', 'missed', 'stored', 'sent')})}"
+                f"{'yes' if agrees else f'no: {facts}'}"
             )
         print(
             "database: postgresql (one machine, loopback); round trip = customer message "

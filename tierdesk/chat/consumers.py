@@ -34,6 +34,15 @@ REFUSALS = ("channel_not_in_tier", "channel_closed")
 _pending: set[asyncio.Task[None]] = set()  # grace timers outlive their consumer
 
 
+def _db[**P, R](func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Run a service call in the thread pool: chats do not queue behind one another.
+
+    Channels' default runs every consumer's database work on one thread per process; one
+    connection's frames still run in order, as each handler awaits its call.
+    """
+    return database_sync_to_async(func, thread_sensitive=False)  # type: ignore[return-value]
+
+
 def _presence_key(chat_id: str) -> str:
     return f"tierdesk:chat:present:{chat_id}"
 
@@ -114,7 +123,7 @@ class _Chat(AsyncJsonWebsocketConsumer):
 # Sync halves: one service call each, frames built in the same thread.
 
 
-@database_sync_to_async
+@_db
 def _identify(user: User, identity: object) -> Contact:
     if isinstance(identity, str) and identity:
         return contact_for_identity(identity)
@@ -127,7 +136,7 @@ def _identify(user: User, identity: object) -> Contact:
     return contact
 
 
-@database_sync_to_async
+@_db
 def _start(contact: Contact, body: object, client_id: object) -> tuple[str, dict[str, Any]]:
     chat = services.start_chat(
         contact=contact, body=body if isinstance(body, str) else "", client_id=client_id
@@ -136,14 +145,14 @@ def _start(contact: Contact, body: object, client_id: object) -> tuple[str, dict
     return chat.external_id, state_frame("started", chat, list(selectors.transcript(chat)))
 
 
-@database_sync_to_async
+@_db
 def _resume(contact_id: int, chat_id: str) -> tuple[Contact, dict[str, Any]]:
     contact = Contact.objects.get(pk=contact_id)
     chat = selectors.chat_of_contact(contact=contact, chat_id=chat_id)
     return contact, state_frame("resumed", chat, list(selectors.transcript(chat)))
 
 
-@database_sync_to_async
+@_db
 def _customer_says(
     contact: Contact, chat_id: str, body: object, client_id: object
 ) -> dict[str, Any]:
@@ -154,14 +163,14 @@ def _customer_says(
     return message_frame(chat_id, message)
 
 
-@database_sync_to_async
+@_db
 def _leave(contact: Contact, chat_id: str) -> dict[str, Any]:
     chat = selectors.chat_of_contact(contact=contact, chat_id=chat_id)
     chat = services.leave_chat(chat=chat, contact=contact)
     return state_frame(chat.outcome, chat)
 
 
-@database_sync_to_async
+@_db
 def _still_gone(chat_id: str) -> bool:
     return _depart(chat_id) <= 0
 
@@ -294,17 +303,17 @@ class CustomerChat(_Chat):
         await self.queue_changed()
 
 
-@database_sync_to_async
+@_db
 def _active(agent: User) -> list[str]:
     return [c.external_id for c in selectors.active_chats(agent=agent)]
 
 
-@database_sync_to_async
+@_db
 def _queue(agent: User) -> dict[str, Any]:
     return queue_frame(list(selectors.waiting_chats(agent=agent)[:50]))
 
 
-@database_sync_to_async
+@_db
 def _open(agent: User, chat_id: str) -> dict[str, Any]:
     chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
     holder = chat.answered_by_id == agent.pk or agent.role in ("manager", "admin")
@@ -314,14 +323,14 @@ def _open(agent: User, chat_id: str) -> dict[str, Any]:
     return state_frame("chat", chat, list(selectors.transcript(chat)))
 
 
-@database_sync_to_async
+@_db
 def _accept(agent: User, chat_id: str) -> dict[str, Any]:
     chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
     chat = services.accept_chat(chat=chat, agent=agent)
     return state_frame("accepted", chat, list(selectors.transcript(chat)))
 
 
-@database_sync_to_async
+@_db
 def _agent_says(agent: User, chat_id: str, body: object, client_id: object) -> dict[str, Any]:
     chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
     message = services.post_agent_message(
@@ -330,7 +339,7 @@ def _agent_says(agent: User, chat_id: str, body: object, client_id: object) -> d
     return message_frame(chat_id, message)
 
 
-@database_sync_to_async
+@_db
 def _end(agent: User, chat_id: str) -> dict[str, Any]:
     chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
     chat = services.end_chat(chat=chat, agent=agent)
