@@ -44,6 +44,7 @@ class Server:
     def __init__(self, *, now=T0, anchor=None, **env):
         self.port = free_port()
         self.url = f"ws://127.0.0.1:{self.port}"
+        self.http = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, str(SERVE), str(self.port)],
