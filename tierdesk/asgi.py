@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django; WebSocket routes join here as channels arrive."""
+"""ASGI entry point: HTTP through Django, WebSockets (live chat) through Channels."""
 
 import os
 
@@ -7,4 +7,8 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tierdesk.settings")
 
-application = ProtocolTypeRouter({"http": get_asgi_application()})
+django_application = get_asgi_application()  # sets Django up before the routes import models
+
+from tierdesk.chat.routing import websocket_application  # noqa: E402
+
+application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application()})

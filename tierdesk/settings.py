@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tierdesk.mail",
     "tierdesk.live",
     "tierdesk.web",
+    "tierdesk.chat",
 ]
 
 MIDDLEWARE = [
@@ -189,7 +190,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout, the same 5 s that channels-redis
+                # blocks in BZPOPMIN waiting for a message: an idle socket would time out.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": os.environ.get("TIERDESK_CHANNEL_PREFIX", "asgi"),
+            },
         }
     }
 else:
@@ -206,6 +212,17 @@ else:
 TIERDESK_CONTACT_FORM_PER_IP = env_int("TIERDESK_CONTACT_FORM_PER_IP", default=10)
 TIERDESK_CONTACT_FORM_PER_ADDRESS = env_int("TIERDESK_CONTACT_FORM_PER_ADDRESS", default=5)
 TIERDESK_CONTACT_FORM_WINDOW_SECONDS = env_int("TIERDESK_CONTACT_FORM_WINDOW_SECONDS", default=3600)
+
+# Live chat (docs/chat.md): sites allowed to embed the widget (origins, as channels'
+# OriginValidator reads them: "https://shop.example", "*.example.com"), the reconnect grace
+# before a dropped customer counts as gone, and chat starts per client address per window.
+TIERDESK_CHAT_ORIGINS = [
+    o.strip() for o in os.environ.get("TIERDESK_CHAT_ORIGINS", "").split(",") if o.strip()
+]
+TIERDESK_CHAT_RECONNECT_SECONDS = env_int("TIERDESK_CHAT_RECONNECT_SECONDS", default=20)
+TIERDESK_CHAT_STARTS_PER_IP = env_int("TIERDESK_CHAT_STARTS_PER_IP", default=20)
+TIERDESK_CHAT_WINDOW_SECONDS = env_int("TIERDESK_CHAT_WINDOW_SECONDS", default=3600)
+TIERDESK_CHAT_IDENTITY_MAX_AGE = env_int("TIERDESK_CHAT_IDENTITY_MAX_AGE", default=86400)
 
 TASKS = {
     "default": {

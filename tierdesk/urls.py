@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("wfm/", include("tierdesk.workforce.urls")),
+    path("chat/", include("tierdesk.chat.urls")),
     path("", include("tierdesk.web.urls")),
 ]

@@ -71,10 +71,17 @@ def _form_page(
     return render(request, "web/contact.html", context, status=status)
 
 
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    """What a refused chat hands over: the form starts with what the customer typed."""
+    return {
+        k: request.GET[k][:2000] for k in ("name", "email", "subject", "body") if k in request.GET
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _form_page(request, ContactForm())
+        return _form_page(request, ContactForm(initial=_prefill(request)))
     form = ContactForm(request.POST, request.FILES)
     per_ip, per_address = _limits()
     # The address the server saw; behind a proxy, run uvicorn with --proxy-headers.

@@ -165,7 +165,8 @@ def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 def new_ticket(request: HttpRequest) -> HttpResponse:
-    form = NewTicketForm(request.POST or None, request.FILES or None)
+    prefill = {k: request.GET[k][:2000] for k in ("subject", "body") if k in request.GET}
+    form = NewTicketForm(request.POST or None, request.FILES or None, initial=prefill)
     status = 200
     refused = refused_upload(request)
     if refused is not None and form.is_bound:
