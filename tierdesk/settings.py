@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tierdesk.workforce",
     "tierdesk.kpis",
     "tierdesk.mail",
+    "tierdesk.surveys",
     "tierdesk.web",
 ]
 
@@ -215,6 +216,8 @@ TIERDESK_MAIL_REPLY_TO = os.environ.get("TIERDESK_MAIL_REPLY_TO", "")
 TIERDESK_MAIL_LISTEN_HOST = os.environ.get("TIERDESK_MAIL_LISTEN_HOST", "127.0.0.1")
 TIERDESK_MAIL_LISTEN_PORT = env_int("TIERDESK_MAIL_LISTEN_PORT", default=2525)
 TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
+# Where customers reach tierdesk: the start of links in emails (surveys).
+TIERDESK_PUBLIC_URL = os.environ.get("TIERDESK_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

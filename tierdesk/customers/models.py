@@ -62,6 +62,8 @@ class Contact(models.Model):
         related_name="contact",
     )
     created_at = models.DateTimeField()
+    # When the contact asked never to be surveyed again (null: they may be asked).
+    survey_opt_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -76,6 +78,7 @@ class InteractionKind(models.TextChoices):
     CHANNEL_REFUSED = "channel_refused", "Contact on a channel outside the tier"
     TIER_CHANGED = "tier_changed", "Tier changed"
     NOTE = "note", "Note"
+    SURVEY_ANSWERED = "survey_answered", "Survey answered"
 
 
 class Interaction(models.Model):
