@@ -1,30 +1,17 @@
-"""Survey test helpers: a real SMTP server that keeps what we send, and the survey link."""
+"""Survey test helpers: the mail tests' real SMTP server, and the survey link in an email."""
 
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.mail.conftest import Mailbox, drain, free_port
+from tests.mail.conftest import _mail_settings, drain, mailbox
 
 LINK = re.compile(r"http://desk\.example/survey/([A-Za-z0-9_-]+)/")
 
 
 @pytest.fixture(autouse=True)
-def _mail_settings(settings):
-    settings.TIERDESK_MAIL_FROM = "Acme Support <support@desk.example>"
-    settings.TIERDESK_SMTP_HOST = "127.0.0.1"
-    settings.TIERDESK_SMTP_PORT = free_port()
+def _public_url(settings):
     settings.TIERDESK_PUBLIC_URL = "http://desk.example"
-
-
-@pytest.fixture
-def mailbox(settings):
-    box = Mailbox()
-    smtp = Controller(box, hostname="127.0.0.1", port=settings.TIERDESK_SMTP_PORT)
-    smtp.start()
-    yield box
-    smtp.stop()
 
 
 def token_in(msg) -> str:
@@ -32,4 +19,4 @@ def token_in(msg) -> str:
     return LINK.search(msg.get_body(("plain",)).get_content()).group(1)
 
 
-__all__ = ["drain", "token_in"]
+__all__ = ["_mail_settings", "drain", "mailbox", "token_in"]
