@@ -110,7 +110,7 @@ def send_surveys(*, survey_ids: list[int], at: datetime) -> str | None:
     nothing, and the surveys stay unsent.
     """
     surveys = sorted(
-        Survey.objects.select_for_update()
+        Survey.objects.select_for_update(of=("self",))
         .filter(pk__in=survey_ids, sent_at__isnull=True)
         .select_related("contact", "ticket"),
         key=lambda s: KIND_ORDER.index(SurveyKind(s.kind)),
@@ -191,7 +191,9 @@ def answer_surveys(
 
 def _answer(survey: Survey, *, score: int, comment: str, at: datetime) -> Survey:
     locked = (
-        Survey.objects.select_for_update().select_related("contact", "ticket").get(pk=survey.pk)
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("contact", "ticket")
+        .get(pk=survey.pk)
     )
     before = locked.score
     if before == score and locked.comment == comment:
