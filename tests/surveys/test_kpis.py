@@ -146,3 +146,16 @@ def test_an_empty_range_has_no_rows(answers):
         filters={},
     )
     assert kpi_table(query).rows == []
+
+
+def test_the_kpi_api_serves_survey_kpis_to_managers_only(api, answers, dave, alice, carol):
+    nps = api(dave).get("/kpis", kpi="nps", by="tier", **{"from": "2026-03-01", "to": "2026-03-31"})
+    assert nps.status_code == 200
+    assert nps.body["rows"] == [
+        {"tier": "Basic", "answers": 2, "promoters": 1, "detractors": 0, "value": 50.0},
+        {"tier": "Premium", "answers": 2, "promoters": 1, "detractors": 1, "value": 0.0},
+    ]
+    own = api(alice).get("/kpis", kpi="ces", **{"from": "2026-03-01", "to": "2026-03-31"})
+    assert own.body["rows"] == [{"answers": 1, "total": 7, "value": 7.0}]
+    assert api(alice).get("/kpis", kpi="nps").status_code == 403
+    assert api(carol).get("/kpis", kpi="csat").status_code == 403
