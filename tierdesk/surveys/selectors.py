@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tierdesk.accounts.models import User
 from tierdesk.errors import NotAllowed, NotFound
-from tierdesk.surveys.models import Survey, SurveyRule
+from tierdesk.surveys.models import Survey, SurveyKind, SurveyRule
 from tierdesk.surveys.services import token_digest
 from tierdesk.tickets.models import Ticket
 
@@ -80,12 +80,17 @@ def survey_page(survey: Survey) -> list[Survey]:
 
 
 def open_surveys_for(user: User, *, now: datetime) -> QuerySet[Survey]:
-    """A customer's own surveys still open (answered or not), newest first."""
+    """A customer's own surveys still open (answered or not), newest first; one per page
+    (a CES asked with a CSAT is on the CSAT's page)."""
     if user.is_agent:
         return Survey.objects.none()
+    with_csat = Survey.objects.filter(
+        trigger=OuterRef("trigger"), kind=SurveyKind.CSAT, sent_at__isnull=False
+    )
     return (
         Survey.objects.select_related("ticket")
         .filter(contact__user=user, sent_at__isnull=False, closes_at__gt=now)
+        .exclude(Q(kind=SurveyKind.CES, trigger__isnull=False) & Exists(with_csat))
         .order_by("-sent_at", "-id")
     )
 

@@ -53,6 +53,7 @@ def _survey_page(request: HttpRequest, survey: Survey, action: str, opt_out: str
             error, status = exc.message, exc.status
         else:
             thanks = True
+            survey.refresh_from_db()
             page = selectors.survey_page(survey)
             comment = page[0].comment
     context = {
