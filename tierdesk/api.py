@@ -111,6 +111,7 @@ def _routers() -> None:
     from tierdesk.customers.api import router as customers
     from tierdesk.kpis.api import router as kpis
     from tierdesk.sla.api import router as notifications
+    from tierdesk.surveys.api import router as surveys
     from tierdesk.tickets.api import router as tickets
     from tierdesk.tiers.api import router as tiers
     from tierdesk.workforce.api import router as workforce
@@ -123,6 +124,7 @@ def _routers() -> None:
     api.add_router("/v1/kpis", kpis)
     api.add_router("/v1/phone", "tierdesk.live.api.router")
     api.add_router("/v1", accounts)
+    api.add_router("/v1", surveys)
 
 
 _routers()

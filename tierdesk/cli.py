@@ -41,6 +41,7 @@ def worker(args: argparse.Namespace) -> None:
     from tierdesk.mail.outbox import requeue as requeue_stalled_mail
     from tierdesk.sla.tasks import schedule_sweep
     from tierdesk.stale_tasks import take_over_stale_claims
+    from tierdesk.surveys.tasks import schedule_nps_wave
 
     def tick_forever() -> None:
         # Each worker's ticker queues the SLA sweep; whichever worker is free runs it.
@@ -50,6 +51,7 @@ def worker(args: argparse.Namespace) -> None:
                 requeue_stalled_mail(at=timezone.now())
                 take_over_stale_claims(now=timezone.now())
                 forget_old_idempotency_keys(now=timezone.now())
+                schedule_nps_wave()  # at most one a day
             except Exception as exc:  # noqa: BLE001 - the next tick tries again
                 print(f"could not queue the SLA sweep, retrying: {exc!r}", file=sys.stderr)  # noqa: T201
             time.sleep(args.sweep_seconds)
@@ -152,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--port", type=int, default=int(os.environ.get("TIERDESK_PORT", "8000")))
     p.add_argument("--workers", type=int, default=1)
     p.set_defaults(func=serve)
-    p = sub.add_parser("worker", help="run background tasks and the SLA breach sweep")
+    p = sub.add_parser("worker", help="run background tasks, the SLA sweep and NPS waves")
     p.add_argument("--sweep-seconds", type=float, default=30.0)
     p.set_defaults(func=worker)
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=migrate)

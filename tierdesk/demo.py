@@ -15,6 +15,7 @@ from tierdesk.accounts.services import create_group, create_user
 from tierdesk.customers.models import Organization
 from tierdesk.customers.services import create_contact, create_organization
 from tierdesk.sla.models import SlaClock
+from tierdesk.surveys.demo import load_demo_surveys
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import Status
 from tierdesk.tickets.participants import Author
@@ -133,6 +134,7 @@ def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
         _ticket(rng, now, orgs, agents)
     _live_contacts(rng, now)
     _floor(rng, now)
+    load_demo_surveys(seed=seed, now=now)
     path = Path(settings.VAR_DIR) / "demo-logins.txt"
     lines = [f"{role:<9} {username:<8} {password}" for role, username, password in logins]
     path.write_text("\n".join(lines) + "\n")

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tierdesk.kpis",
     "tierdesk.mail",
     "tierdesk.live",
+    "tierdesk.surveys",
     "tierdesk.web",
     "tierdesk.chat",
 ]
@@ -253,14 +254,16 @@ TIERDESK_MAIL_REPLY_TO = os.environ.get("TIERDESK_MAIL_REPLY_TO", "")
 TIERDESK_MAIL_LISTEN_HOST = os.environ.get("TIERDESK_MAIL_LISTEN_HOST", "127.0.0.1")
 TIERDESK_MAIL_LISTEN_PORT = env_int("TIERDESK_MAIL_LISTEN_PORT", default=2525)
 TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
-# A task RUNNING longer than this lost its worker: it is queued again once (tierdesk.stale_tasks).
 # How long an API write's Idempotency-Key is remembered (tierdesk.idempotency).
 TIERDESK_IDEMPOTENCY_HOURS = env_int("TIERDESK_IDEMPOTENCY_HOURS", default=24)
+# A task RUNNING longer than this lost its worker: it is queued again once (tierdesk.stale_tasks).
 TIERDESK_TASK_STALE_MINUTES = env_int("TIERDESK_TASK_STALE_MINUTES", default=30)
 
 # Phone events (docs/phone.md): the HMAC secret shared with the telephony system. Unset,
 # the endpoint answers 503; never generated, since the other side must be told it.
 TIERDESK_PHONE_WEBHOOK_SECRET = os.environ.get("TIERDESK_PHONE_WEBHOOK_SECRET", "")
+# Where customers reach tierdesk: the start of links in emails (surveys).
+TIERDESK_PUBLIC_URL = os.environ.get("TIERDESK_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

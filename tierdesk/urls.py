@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("wfm/", include("tierdesk.workforce.urls")),
     path("chat/", include("tierdesk.chat.urls")),
+    path("", include("tierdesk.surveys.urls")),
     path("", include("tierdesk.web.urls")),
 ]

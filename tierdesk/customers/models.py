@@ -62,6 +62,8 @@ class Contact(models.Model):
         related_name="contact",
     )
     created_at = models.DateTimeField()
+    # When the contact asked never to be surveyed again (null: they may be asked).
+    survey_opt_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +81,7 @@ class InteractionKind(models.TextChoices):
     NOTE = "note", "Note"
     CALL = "call", "Call"
     CHAT = "chat", "Chat"
+    SURVEY_ANSWERED = "survey_answered", "Survey answered"
 
 
 class Interaction(models.Model):

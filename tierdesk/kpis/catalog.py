@@ -321,9 +321,36 @@ CATALOG: dict[str, Kpi] = {
                 output_field=DurationField(),
             ),
         ),
-        _no_data("csat", "percent", "Share of CSAT answers of 4 or 5 (1-5); needs surveys"),
-        _no_data("nps", "score", "% promoters (9-10) - % detractors (0-6); needs surveys"),
-        _no_data("ces", "score", "Mean Customer Effort Score (1-7); needs surveys"),
+        Kpi(
+            name="csat",
+            kind="ratio",
+            unit="ratio",
+            description="Share of CSAT answers (1-5) of 4 or 5, placed by their first answer",
+            rows=lambda start, end: _survey_answers("csat", start, end),
+            ticket="ticket__",
+            anchor="answered_at",
+            numerator=Q(score__gte=4),
+        ),
+        Kpi(
+            name="nps",
+            kind="score",
+            unit="score",
+            description="% promoters (9-10) - % detractors (0-6) of NPS answers, per contact",
+            rows=lambda start, end: _nps_answers(start, end),
+            anchor="answered_at",
+            value=lambda _as_of: _nps_score(),
+            slices=("tier", "organization", "period"),
+        ),
+        Kpi(
+            name="ces",
+            kind="score",
+            unit="score",
+            description="Mean Customer Effort Score (1-7, 7 the easiest) of answers",
+            rows=lambda start, end: _survey_answers("ces", start, end),
+            ticket="ticket__",
+            anchor="answered_at",
+            value=lambda _as_of: _mean_score(),
+        ),
         _live_ratio(
             "abandonment",
             "Calls/chats left before an answer / offered (abandons under 5 s left out)",
@@ -359,3 +386,57 @@ CATALOG: dict[str, Kpi] = {
         _no_data("bot_containment", "ratio", "Bot conversations without hand-off; needs the bot"),
     )
 }
+
+
+# Survey KPIs (tierdesk/surveys): answers placed by their first answer's instant. A
+# "score" KPI's value is a Score: its SQL aggregates per slice and the formula over them.
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score KPI's value: SQL aggregates per slice, combined by its domain formula."""
+
+    aggregates: dict[str, object]
+    formula: Callable[[dict[str, object]], float | None]
+
+
+def _survey_answers(kind: str, start: datetime, end: datetime) -> QuerySet:  # type: ignore[type-arg]
+    from tierdesk.surveys.models import Survey
+
+    return Survey.objects.filter(kind=kind, answered_at__gte=start, answered_at__lt=end)
+
+
+def _nps_answers(start: datetime, end: datetime) -> QuerySet:  # type: ignore[type-arg]
+    from django.db.models import FilteredRelation
+
+    # NPS asks contacts, not tickets: its slices are the contact's organization and that
+    # organization's current tier, named as the ticket slices are.
+    return _survey_answers("nps", start, end).annotate(
+        organization=FilteredRelation("contact__organization"),
+        tier=FilteredRelation("contact__organization__tier"),
+    )
+
+
+def _nps_score() -> Score:
+    from tierdesk.domain.kpi.definitions import net_promoter_score
+
+    return Score(
+        aggregates={
+            "promoters": Count("pk", filter=Q(score__gte=9)),
+            "detractors": Count("pk", filter=Q(score__lte=6)),
+        },
+        formula=lambda r: net_promoter_score(
+            int(str(r["promoters"])), int(str(r["detractors"])), int(str(r["answers"]))
+        ),
+    )
+
+
+def _mean_score() -> Score:
+    from django.db.models import Sum
+
+    from tierdesk.domain.kpi.definitions import mean_score
+
+    return Score(
+        aggregates={"total": Sum("score")},
+        formula=lambda r: mean_score(int(str(r["total"])), int(str(r["answers"]))),
+    )

@@ -91,6 +91,10 @@ def kpi_query(
             "Ask for at most two years at a time.", fields={"to": "at most 732 days after from"}
         )
     kept = {k: v for k, v in filters.items() if v}
+    measured = CATALOG.get(kpi)
+    if user.role == Role.AGENT and measured is not None and "agent" not in measured.slices:
+        # NPS asks contacts, not tickets: no agent has a number of their own.
+        raise NotAllowed(f"{kpi} is not measured per agent; managers and admins see it.")
     if user.role == Role.AGENT:
         # Agents see their own numbers only.
         if kept.get("agent", user.username) != user.username:

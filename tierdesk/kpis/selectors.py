@@ -94,9 +94,18 @@ def kpi_table(query: KpiQuery) -> KpiTable:
             f"{kpi.name} cannot be sliced by {', '.join(refused)}.",
             fields={"by": f"{kpi.name} slices by {', '.join(kpi.slices)}"},
         )
+    refused_filters = [f for f in query.filters if f not in kpi.slices]
+    if refused_filters:
+        raise Invalid(
+            f"{kpi.name} cannot be filtered by {', '.join(refused_filters)}.",
+            fields={refused_filters[0]: f"{kpi.name} filters by {', '.join(kpi.slices)}"},
+        )
     values = ("count", "mean", "median", "p90") if kpi.kind == "duration" else ("value",)
     if kpi.kind == "ratio":
         values = ("numerator", "denominator", "value")
+    score = kpi.value(query.end) if kpi.kind == "score" and kpi.value else None
+    if score is not None:
+        values = ("answers", *score.aggregates, "value")  # type: ignore[attr-defined]
     table = KpiTable(kpi.name, kpi.kind, kpi.unit, kpi.description, (*query.by, *values), [])
     if kpi.rows is None:
         return table
@@ -125,6 +134,18 @@ def kpi_table(query: KpiQuery) -> KpiTable:
                     "numerator": r["n"],
                     "denominator": r["d"],
                     "value": ratio(r["n"], r["d"]),
+                }
+            )
+    elif score is not None:
+        # A score: SQL counts and sums per slice, the domain formula combines them.
+        totals = _grouped(grouped, keys, n=Count("pk"), **score.aggregates)  # type: ignore[attr-defined]
+        for r in sorted(totals, key=lambda r: [str(_key(r[k])) for k in keys]):
+            sums = {"answers": r["n"], **{a: r[a] for a in score.aggregates}}  # type: ignore[attr-defined]
+            table.rows.append(
+                {
+                    **{n: _key(r[k]) for n, k in zip(query.by, keys, strict=True)},
+                    **sums,
+                    "value": score.formula(sums),  # type: ignore[attr-defined]
                 }
             )
     else:

@@ -103,6 +103,30 @@ def _queue(
     return row
 
 
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    at: datetime,
+    ticket: Ticket | None = None,
+) -> OutboundEmail:
+    """An automatic email to one address (a survey, a notice of ours), sent like the rest.
+
+    Call inside the transaction of the change that asks for it: no commit, no email.
+    """
+    headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+    return _queue(
+        kind=OutboundKind.NOTICE,
+        to=to,
+        subject=subject,
+        text=text,
+        headers=headers,
+        at=at,
+        ticket=ticket,
+    )
+
+
 def _subject(ticket: Ticket) -> str:
     tag = f"[#{ticket.pk}]"
     subject = ticket.subject if tag in ticket.subject else f"{ticket.subject} {tag}"

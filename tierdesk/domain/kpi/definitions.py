@@ -96,11 +96,16 @@ def nps(scores: Iterable[int]) -> float | None:
     values = list(scores)
     if any(not 0 <= s <= 10 for s in values):
         raise ValueError("NPS scores are 0-10")
-    if not values:
-        return None
     promoters = sum(1 for s in values if s >= 9)
     detractors = sum(1 for s in values if s <= 6)
-    return 100 * (promoters - detractors) / len(values)
+    return net_promoter_score(promoters, detractors, len(values))
+
+
+def net_promoter_score(promoters: int, detractors: int, answers: int) -> float | None:
+    """NPS from the counts SQL gives: 100 x (promoters - detractors) / answers."""
+    if promoters < 0 or detractors < 0 or promoters + detractors > answers:
+        raise ValueError(f"need promoters {promoters} + detractors {detractors} <= {answers}")
+    return 100 * (promoters - detractors) / answers if answers else None
 
 
 def ces(scores: Iterable[int]) -> float | None:
@@ -108,7 +113,14 @@ def ces(scores: Iterable[int]) -> float | None:
     values = list(scores)
     if any(not 1 <= s <= 7 for s in values):
         raise ValueError("CES scores are 1-7")
-    return sum(values) / len(values) if values else None
+    return mean_score(sum(values), len(values))
+
+
+def mean_score(total: int, answers: int) -> float | None:
+    """The mean of ``answers`` integer scores summing to ``total`` (SQL gives both)."""
+    if answers < 0:
+        raise ValueError(f"need answers >= 0, got {answers}")
+    return total / answers if answers else None
 
 
 def abandonment_rate(abandoned: int, offered: int) -> float | None:
