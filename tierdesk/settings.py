@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tierdesk.kpis",
     "tierdesk.mail",
     "tierdesk.web",
+    "tierdesk.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +97,7 @@ ROOT_URLCONF = "tierdesk.urls"
 ASGI_APPLICATION = "tierdesk.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:queue"
+LOGIN_REDIRECT_URL = "dashboard:landing"
 LOGOUT_REDIRECT_URL = "web:login"
 
 TEMPLATES = [
