@@ -9,7 +9,7 @@ from math import ceil, floor, log10
 COLORS = ("#2f6fed", "#1e8e3e", "#9333ea", "#d98a00", "#0891b2")
 TARGET_COLOR = "#c0392b"
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 30, 40
+LEFT, RIGHT, TOP, BOTTOM = 60, 12, 30, 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +34,9 @@ def _ticks(top: float) -> list[float]:
 
 
 def _sparse(labels: Sequence[str], room: int) -> list[str]:
-    """Every label when they fit, else every n-th (and the last), so none overlap."""
+    """Every label when they fit, else every n-th from the first, so none overlap."""
     every = max(1, ceil(len(labels) / room))
-    return [
-        label if i % every == 0 or i == len(labels) - 1 else "" for i, label in enumerate(labels)
-    ]
+    return [label if i % every == 0 else "" for i, label in enumerate(labels)]
 
 
 def _frame(
@@ -66,11 +64,15 @@ def _frame(
             f"{escape(fmt(tick))}</text>"
         )
     step = plot_w / max(len(labels), 1)
+    shown = 0
     for i, label in enumerate(_sparse(labels, room=max(1, plot_w // 56))):
         if label:
             x = LEFT + step * (i + 0.5)
+            # Every second label is "alt": a narrow screen hides those to keep a larger font.
+            css = "x-tick alt" if shown % 2 else "x-tick"
+            shown += 1
             parts.append(
-                f'<text class="x-tick" x="{x:.1f}" y="{TOP + plot_h + 16}" '
+                f'<text class="{css}" x="{x:.1f}" y="{TOP + plot_h + 18}" '
                 f'text-anchor="middle">{escape(label)}</text>'
             )
     parts.append(
@@ -84,7 +86,7 @@ def _frame(
             f'<rect x="{x}" y="8" width="10" height="10" fill="{color}"/>'
             f'<text class="legend" x="{x + 14}" y="17">{escape(name)}</text>'
         )
-        x += 22 + 7 * len(name)
+        x += 24 + 9 * len(name)  # room for the larger font on narrow screens
     parts.append("</svg>")
     return "".join(parts)
 

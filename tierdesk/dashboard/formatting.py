@@ -5,15 +5,17 @@ NO_DATA = "no data yet"
 
 
 def duration(seconds: float) -> str:
-    """1 min, 45 min, 2 h 05 min, 3 d 4 h: two units at most, rounded to the minute."""
+    """45 min, 2 h 05 min, 4 h, 130 h: hours, not days, since most of these are business
+    hours (a 24-hour target is three working days, not one); rounded to the minute."""
     minutes = round(seconds / 60)
     if minutes < 60:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
+    if hours >= 100:
+        return f"{round(hours + minutes / 60)} h"
+    if minutes == 0:
+        return f"{hours} h"
+    return f"{hours} h {minutes:02d} min"
 
 
 def kpi_value(value: float | None, unit: str) -> str:

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from tierdesk.accounts.models import Role, User
 from tierdesk.dashboard.charts import Plot, bar_chart, line_chart
 from tierdesk.dashboard.formatting import kpi_value
-from tierdesk.dashboard.forms import DashboardForm
+from tierdesk.dashboard.forms import DEFAULT_RANGE, RANGES, DashboardForm
 from tierdesk.errors import NotAllowed, TierdeskError
 from tierdesk.kpis.board import LABELS, Board, Breakdown, Series, agent_numbers, board
 
@@ -70,7 +70,7 @@ def _charts(result: Board) -> dict[str, str]:
             fmt=lambda v: f"{v * 100:.0f}%",
             top=1.0,
             target=cards["sla_first_response"].goal,
-            target_label="first response goal",
+            target_label="goal",
             slug="attainment",
         ),
     }
@@ -110,8 +110,23 @@ def _exports(table: Breakdown, result: Board) -> list[dict[str, str]]:
     return links
 
 
+def _summary(form: DashboardForm) -> str:
+    """What the board shows, in words: the period and the filters that narrow it."""
+    data = form.cleaned_data
+    if data.get("range") == "custom":
+        first, last = data.get("from"), data.get("to")
+        period = f"{first or '…'} to {last or 'today'}"
+    else:
+        period = dict(RANGES)[data.get("range") or DEFAULT_RANGE]
+    narrowed = [f"{k} {data[k]}" for k in ("tier", "channel", "group", "agent") if data.get(k)]
+    return " · ".join([period, *narrowed]) if narrowed else f"{period} · everyone"
+
+
 def _context(request: HttpRequest, now: datetime) -> tuple[dict[str, object], int]:
-    form = DashboardForm(request.GET)
+    data = request.GET.copy()
+    if not data.get("range") and not data.get("from") and not data.get("to"):
+        data["range"] = DEFAULT_RANGE  # so the form shows the period the board shows
+    form = DashboardForm(data)
     if not form.is_valid():
         return {"form": form}, 422
     start, end, compare_to = form.ranges(now)
@@ -129,6 +144,7 @@ def _context(request: HttpRequest, now: datetime) -> tuple[dict[str, object], in
         "charts": _charts(result),
         "tier_exports": _exports(result.by_tier, result),
         "breakdown_exports": _exports(result.breakdown, result),
+        "summary": _summary(form),
         "query": request.GET.urlencode(),
         "now": now,
     }, 200

@@ -55,6 +55,14 @@ LABELS = {
 }
 
 
+# On a tier's card the tier and the word "attainment" go without saying.
+SHORT_LABELS = {
+    "sla_first_response": "First response",
+    "sla_resolution": "Resolution",
+    "first_response_business_time": "Median first response",
+}
+
+
 @dataclass(frozen=True)
 class Card:
     kpi: str
@@ -65,6 +73,10 @@ class Card:
     trend: Trend
     goal: float | None = None  # in the value's unit
     met: bool | None = None
+
+    @property
+    def short_label(self) -> str:
+        return SHORT_LABELS.get(self.kpi, self.label)
 
 
 @dataclass(frozen=True)
