@@ -35,11 +35,11 @@ def test_line_chart_is_titled_described_and_labelled():
 
 
 def test_line_points_sit_on_their_values():
-    # Plot area: x from 52 to 628 (576 wide, two slots of 288), y from 30 to 200 (170 high).
+    # Plot area: x from 60 to 628 (568 wide, two slots of 284), y from 30 to 200 (170 high).
     svg = line_chart(title="t", labels=["a", "b"], plots=[Plot("p", [0.5, 1.0])], top=1.0)
-    assert re.search(r'points="196.0,115.0 484.0,30.0"', svg)
+    assert re.search(r'points="202.0,115.0 486.0,30.0"', svg)
     target = line_chart(title="t", labels=["a"], plots=[Plot("p", [0.2])], top=1.0, target=0.5)
-    assert 'class="target" x1="52" x2="628" y1="115.0" y2="115.0"' in target
+    assert 'class="target" x1="60" x2="628" y1="115.0" y2="115.0"' in target
 
 
 def test_a_missing_value_breaks_the_line():
