@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.dashboard.conftest import M, TUE, history, maria, sam  # noqa: F401
+from tests.dashboard.conftest import TUE, M, history, maria, sam  # noqa: F401
 from tests.e2e.test_agent_journey import live_server_screenshot_path, sign_in
 from tierdesk.tickets import services as tickets
 
