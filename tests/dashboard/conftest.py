@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tierdesk.accounts.models import Role, Seniority
-from tierdesk.accounts.services import create_user
+from tests.kpis.conftest import sam  # noqa: F401 - an agent besides alice
+from tests.workforce.conftest import maria  # noqa: F401 - a manager who signs in
 from tierdesk.tickets import services as tickets
 
 MON = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -25,24 +25,6 @@ TUE = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 DAY_START = datetime(2026, 3, 3, tzinfo=UTC)
 DAY_END = datetime(2026, 3, 4, tzinfo=UTC)
 M = timedelta(minutes=1)
-
-
-@pytest.fixture
-def maria(db):
-    return create_user(
-        username="maria", email="maria@desk.example", password="pw-maria-123", role=Role.MANAGER
-    )
-
-
-@pytest.fixture
-def sam(db):
-    return create_user(
-        username="sam",
-        email="sam@desk.example",
-        password="pw-sam-123",
-        role=Role.AGENT,
-        seniority=Seniority.SENIOR,
-    )
 
 
 def _answered(customer, manager, agent, *, at, answer_after, solve_after=None, channel="email"):
@@ -57,7 +39,7 @@ def _answered(customer, manager, agent, *, at, answer_after, solve_after=None, c
 
 
 @pytest.fixture
-def history(carol, bob, alice, sam, maria):
+def history(carol, bob, alice, sam, maria):  # noqa: F811
     return {
         "p1": _answered(carol, maria, alice, at=MON, answer_after=20 * M, solve_after=60 * M),
         "p2": _answered(carol, maria, sam, at=MON, answer_after=90 * M, solve_after=120 * M),

@@ -155,27 +155,25 @@ def _refused(request: HttpRequest) -> HttpResponse:
     return render(request, "web/error.html", {"error": error}, status=error.status)
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _page(request: HttpRequest, template: str) -> HttpResponse:
     if not _may_see_dashboard(request.user):
         return _refused(request)
     try:
         context, status = _context(request, timezone.now())
     except TierdeskError as error:
         return render(request, "web/error.html", {"error": error}, status=error.status)
-    return render(request, "dashboard/dashboard.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/dashboard.html")
 
 
 @login_required
 def live(request: HttpRequest) -> HttpResponse:
     """The cards, charts and tables alone: what the page polls every 30 seconds."""
-    if not _may_see_dashboard(request.user):
-        return _refused(request)
-    try:
-        context, status = _context(request, timezone.now())
-    except TierdeskError as error:
-        return render(request, "web/error.html", {"error": error}, status=error.status)
-    return render(request, "dashboard/_live.html", context, status=status)
+    return _page(request, "dashboard/_live.html")
 
 
 @login_required
