@@ -151,3 +151,16 @@ def test_agents_own_numbers_are_their_own(history, alice, sam):
     assert re.search(r'data-kpi="attainment">50.0%<', html)
     assert re.search(r'data-kpi="first_response">1 h 30 min<', html)
     assert re.search(r'data-kpi="solved">2<', html)
+
+
+def test_export_links_download_the_table_from_the_kpi_api(history, maria):
+    client = client_for(maria)
+    html = client.get("/dashboard/", {**TUESDAY, "tier": "Premium"}).content.decode()
+    link = re.search(
+        r'href="(/api/v1/kpis\?kpi=sla_first_response&amp;by=tier[^"]*format=csv)"', html
+    )
+    response = client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert response.content.decode() == (
+        "tier,numerator,denominator,value\nPremium,2,3,0.6666666666666666\n"
+    )
