@@ -26,6 +26,8 @@ def test_no_trend_without_both_values_or_from_zero():
 
 def test_no_change_is_neither_good_nor_bad():
     assert trend(2.0, 2.0, rate=False, direction="up") == Trend(0.0, "%", "=", None)
+    # 84.64% -> 84.66% reads "0.0 pp": no change, not a green arrow.
+    assert trend(0.8466, 0.8464, rate=True, direction="up") == Trend(0.0, "pp", "=", None)
 
 
 def test_goals():

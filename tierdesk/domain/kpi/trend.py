@@ -22,7 +22,8 @@ def trend(
 ) -> Trend:
     """The change from ``previous`` to ``value``: points for rates, percent otherwise.
 
-    A percent change of a rate misleads (80% -> 90% is "+12.5%"), so rates move in points.
+    A percent change of a rate misleads (80% -> 90% is "+12.5%"), so rates move in points,
+    rounded to one decimal as the dashboard shows them.
     With no value on either side, or a zero base for a percent change, there is no trend.
     """
     unit: Literal["pp", "%"] = "pp" if rate else "%"
@@ -34,6 +35,8 @@ def trend(
         return Trend(None, unit, None, None)
     else:
         change = (value - previous) / abs(previous) * 100
+    # Shown to one decimal: a change that reads 0.0 is no change, neither good nor bad.
+    change = round(change, 1)
     if change == 0:
         return Trend(0.0, unit, "=", None)
     arrow: Literal["▲", "▼"] = "▲" if change > 0 else "▼"
