@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tierdesk.surveys",
     "tierdesk.web",
     "tierdesk.chat",
+    "tierdesk.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +106,7 @@ ROOT_URLCONF = "tierdesk.urls"
 ASGI_APPLICATION = "tierdesk.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:queue"
+LOGIN_REDIRECT_URL = "dashboard:landing"
 LOGOUT_REDIRECT_URL = "web:login"
 
 TEMPLATES = [

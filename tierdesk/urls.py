@@ -14,5 +14,6 @@ urlpatterns = [
     path("wfm/", include("tierdesk.workforce.urls")),
     path("chat/", include("tierdesk.chat.urls")),
     path("", include("tierdesk.surveys.urls")),
+    path("dashboard/", include("tierdesk.dashboard.urls")),
     path("", include("tierdesk.web.urls")),
 ]

@@ -182,3 +182,12 @@ def test_cost_to_serve_shares_busy_time_by_replies(history, alice, sam, globex, 
         {"tier": "Premium", "replies": 3, "tickets": 3, "value": 106.67},
     ]
     assert only("cost_to_serve") == {"replies": 3, "tickets": 4, "value": 80.0}
+
+
+def test_a_ratio_with_nothing_met_is_zero_not_missing(history):
+    # sam's only first-response clock (t2) was breached: 0 of 1, a row, not "no data".
+    assert only("sla_first_response", agent="sam") == {
+        "numerator": 0,
+        "denominator": 1,
+        "value": 0.0,
+    }

@@ -162,7 +162,8 @@ def _grouped(rows: Any, keys: list[str], **aggregates: Any) -> list[Row]:
     if keys:
         return list(rows.values(*keys).annotate(**aggregates))
     total = rows.aggregate(**aggregates)
-    return [total] if total["n"] else []
+    # A ratio counts its rows in the denominator: 0 met of 2 is a row (0%), not "no data".
+    return [total] if total.get("d", total["n"]) else []
 
 
 def _durations(
