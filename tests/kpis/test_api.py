@@ -110,5 +110,6 @@ def test_query_count_is_pinned(manager_api, history):
             "/kpis", kpi="first_response_time", by="tier,channel,agent", period="week"
         )
     assert response.status_code == 200
-    # The token (with its user) and its last use, then one GROUP BY and one sorted column.
-    assert len(queries) == 4
+    # The token (with its user) and its last use, then one GROUP BY and one sorted column;
+    # PostgreSQL picks the percentiles in the GROUP BY itself.
+    assert len(queries) == {"postgresql": 3, "sqlite": 4}[connection.vendor]

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Trunc
 
 from tierdesk.domain.kpi.definitions import (
@@ -123,7 +124,8 @@ def kpi_table(query: KpiQuery) -> KpiTable:
     keys = [f"k_{n}" for n in columns]
     if kpi.kind == "duration":
         assert kpi.value is not None
-        table.rows.extend(_durations(grouped, keys, query.by, kpi.value(query.end)))
+        durations = _durations(grouped, keys, query.by, kpi.value(query.end))
+        table.rows.extend(sorted(durations, key=lambda r: [str(r[n]) for n in query.by]))
     elif kpi.kind == "ratio":
         assert kpi.numerator is not None
         totals = _grouped(grouped, keys, n=Count("pk", filter=kpi.numerator), d=Count("pk"))
@@ -171,6 +173,9 @@ def _durations(
 ) -> Iterator[Row]:
     """Count and mean by SQL; median and p90 by nearest rank over each slice's sorted column."""
     measured = grouped.annotate(v=value)  # type: ignore[attr-defined]
+    if connection.vendor == "postgresql":
+        yield from _durations_in_one_query(measured, keys, names)
+        return
     means = {
         tuple(r[k] for k in keys): (r["n"], r["mean"])
         for r in _grouped(measured, keys, n=Count("pk"), mean=Avg("v"))
@@ -185,6 +190,33 @@ def _durations(
             "mean": None if mean is None else round(_seconds(mean) or 0.0, 3),
             "median": nearest_rank(column, 50),  # type: ignore[arg-type]
             "p90": nearest_rank(column, 90),  # type: ignore[arg-type]
+        }
+
+
+class _NearestRank(Aggregate):  # type: ignore[misc]
+    """PostgreSQL's percentile_disc: the nearest-rank percentile (docs/kpis.md)."""
+
+    function = "percentile_disc"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def _durations_in_one_query(measured: Any, keys: list[str], names: Sequence[str]) -> Iterator[Row]:
+    """PostgreSQL picks the same nearest ranks itself: one GROUP BY, no column to stream."""
+    summaries = _grouped(
+        measured,
+        keys,
+        n=Count("pk"),
+        mean=Avg("v"),
+        median=_NearestRank("v", fraction=0.5),
+        p90=_NearestRank("v", fraction=0.9),
+    )
+    for r in summaries:
+        yield {
+            **{name: _key(r[k]) for name, k in zip(names, keys, strict=True)},
+            "count": r["n"],
+            "mean": None if r["mean"] is None else round(_seconds(r["mean"]) or 0.0, 3),
+            "median": _seconds(r["median"]),
+            "p90": _seconds(r["p90"]),
         }
 
 

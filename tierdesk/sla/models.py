@@ -62,6 +62,8 @@ class SlaClock(models.Model):
         indexes = [
             models.Index(fields=["state", "due_at"], name="clock_due"),  # clocks_to_sweep()
             models.Index(fields=["state", "warn_at"], name="clock_warn"),  # clocks_to_sweep()
+            # kpis: the clock KPIs, anchored on started_at per metric.
+            models.Index(fields=["metric", "started_at"], name="clock_kpi"),
         ]
 
     @property

@@ -71,6 +71,12 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The nearest due time of the ticket's running SLA clocks, kept by the SLA service.
     sla_due_at = models.DateTimeField(null=True, blank=True)
+    # Kept by the ticket services with each message and reopen, in the same transaction, so
+    # that the KPIs read one row per ticket (docs/kpis.md, "How the KPIs stay fast"):
+    # the first public human agent message, how many there are, and how many reopens.
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    public_agent_replies = models.PositiveIntegerField(default=0)
+    reopens = models.PositiveIntegerField(default=0)
 
     objects = TicketQuerySet.as_manager()
 
@@ -82,6 +88,8 @@ class Ticket(models.Model):
             ),  # tickets_for()
             models.Index(fields=["assignee", "status"], name="ticket_assignee"),
             models.Index(fields=["-created_at"], name="ticket_recent"),
+            # kpis: resolution_time, first_contact_resolution, reopen_rate, backlog.
+            models.Index(fields=["solved_at"], name="ticket_solved"),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from tierdesk.sla import services as sla
 from tierdesk.tickets.models import (
     STATUS_TRANSITIONS,
     Attachment,
+    AuthorKind,
     EventKind,
     Message,
     MessageKind,
@@ -279,6 +280,11 @@ def _post(
         in_reply_to=in_reply_to,
     )
     _claim_attachments(actor, attachments, message)
+    if kind == MessageKind.PUBLIC and author.kind == AuthorKind.AGENT:
+        # Saved by the caller's _save, in this transaction (the KPIs read these).
+        ticket.public_agent_replies += 1
+        if ticket.first_response_at is None or at < ticket.first_response_at:
+            ticket.first_response_at = at
     event = record_event(
         ticket=ticket,
         kind=EventKind.NOTE_ADDED if kind == MessageKind.INTERNAL else EventKind.MESSAGE_ADDED,
@@ -383,6 +389,7 @@ def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime
         ticket.closed_at = at
     if before == Status.SOLVED and status == Status.OPEN:
         ticket.solved_at = None
+        ticket.reopens += 1
         record_event(ticket=ticket, kind=EventKind.REOPENED, actor=actor, at=at)
     changed = record_event(
         ticket=ticket,
@@ -397,10 +404,14 @@ def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime
     )
 
 
+# Written with every save of a locked ticket: a message or a reopen may have moved them.
+KPI_COUNTERS = ("first_response_at", "public_agent_replies", "reopens")
+
+
 def _save(ticket: Ticket, at: datetime, *fields: str) -> None:
     ticket.updated_at = at
     ticket.sla_due_at = sla.nearest_due(ticket)
-    ticket.save(update_fields=[*fields, "updated_at", "sla_due_at"])
+    ticket.save(update_fields=[*fields, "updated_at", "sla_due_at", *KPI_COUNTERS])
 
 
 def reply(
