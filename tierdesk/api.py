@@ -100,6 +100,7 @@ def _routers() -> None:
     from tierdesk.accounts.api import router as accounts
     from tierdesk.customers.api import router as customers
     from tierdesk.kpis.api import router as kpis
+    from tierdesk.reports.api import router as reports
     from tierdesk.sla.api import router as notifications
     from tierdesk.tickets.api import router as tickets
     from tierdesk.tiers.api import router as tiers
@@ -111,6 +112,7 @@ def _routers() -> None:
     api.add_router("/v1/notifications", notifications)
     api.add_router("/v1/wfm", workforce)
     api.add_router("/v1/kpis", kpis)
+    api.add_router("/v1/reports", reports)
     api.add_router("/v1", accounts)
 
 

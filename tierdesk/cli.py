@@ -38,6 +38,7 @@ def worker(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     from tierdesk.mail.outbox import requeue as requeue_stalled_mail
+    from tierdesk.reports.tasks import schedule_reviews
     from tierdesk.sla.tasks import schedule_sweep
 
     def tick_forever() -> None:
@@ -46,6 +47,7 @@ def worker(args: argparse.Namespace) -> None:
             try:
                 schedule_sweep()
                 requeue_stalled_mail(at=timezone.now())
+                schedule_reviews()
             except Exception as exc:  # noqa: BLE001 - the next tick tries again
                 print(f"could not queue the SLA sweep, retrying: {exc!r}", file=sys.stderr)  # noqa: T201
             time.sleep(args.sweep_seconds)

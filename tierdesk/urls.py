@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("wfm/", include("tierdesk.workforce.urls")),
+    path("reports/", include("tierdesk.reports.urls")),
     path("", include("tierdesk.web.urls")),
 ]
