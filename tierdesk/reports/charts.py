@@ -21,19 +21,19 @@ def attainment_bars(rows: Sequence[tuple[str, float | None]], *, goal_percent: i
     ]
     for i, (label, value) in enumerate(rows):
         y = i * (bar_h + gap)
-        parts.append(f'<text x="0" y="{y + 12}">{escape(label)}</text>')
+        parts.append(f'<text x="0" y="{y + 11}">{escape(label)}</text>')
         parts.append(
             f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="{GRID}"/>'
         )
         if value is None:
-            parts.append(f'<text x="{label_w + 4}" y="{y + 12}" fill="#6b7280">no data</text>')
+            parts.append(f'<text x="{label_w + 4}" y="{y + 11}" fill="#6b7280">no data</text>')
             continue
         color = MET if value * 100 >= goal_percent else MISSED
         parts.append(
             f'<rect x="{label_w}" y="{y}" width="{plot_w * value:.1f}" height="{bar_h}" '
             f'fill="{color}"/>'
         )
-        parts.append(f'<text x="{label_w + plot_w + 6}" y="{y + 12}">{round(value * 100)}%</text>')
+        parts.append(f'<text x="{label_w + plot_w + 6}" y="{y + 11}">{round(value * 100)}%</text>')
     gx = label_w + plot_w * goal_percent / 100
     bottom = len(rows) * (bar_h + gap)
     parts.append(

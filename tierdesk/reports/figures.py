@@ -137,6 +137,7 @@ def review_figures(*, start: date, end: date) -> dict[str, Any]:
         attainment: dict[str, Any] = {}
         misses: dict[str, Any] = {}
         recommendations: list[str] = []
+        ranked: list[tuple[float, list[str]]] = []
         for m in Metric:
             now = attainment_now[m.value].get(tier.name)
             if now is None:
@@ -164,12 +165,21 @@ def review_figures(*, start: date, end: date) -> dict[str, Any]:
                 "grid": grid,
                 "cluster": None if cluster is None else cluster.describe(),
             }
-            recommendations += attainment_findings(
-                tier=tier.name,
-                goal_percent=tier.attainment_goal_percent,
-                attainment=a,
-                cluster=cluster,
+            gap = tier.attainment_goal_percent - (a.value or 0.0) * 100
+            ranked.append(
+                (
+                    -gap,
+                    attainment_findings(
+                        tier=tier.name,
+                        goal_percent=tier.attainment_goal_percent,
+                        attainment=a,
+                        cluster=cluster,
+                    ),
+                )
             )
+        # The widest gap to the goal first: the cover page shows each tier's first two.
+        for _, found in sorted(ranked, key=lambda r: r[0]):
+            recommendations += found
         csat = _ratio(kpis["csat"].get(tier.name))
         recommendations += csat_finding(
             tier=tier.name,

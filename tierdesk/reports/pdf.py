@@ -21,12 +21,13 @@ CHANNEL_NAMES = {"email": "Email", "web": "Web", "api": "API", "phone": "Phone",
 NO_SURVEY = "no survey answers in this period"
 
 
-def duration(seconds: float | None) -> str:
-    """3725 -> "1 h 2 min"; 90 -> "1 min 30 s"; whole days above 48 h."""
+def duration(seconds: float | None, *, days: bool = True) -> str:
+    """3725 -> "1 h 2 min"; 90 -> "1 min 30 s"; days above 48 h unless ``days`` is False
+    (business-time targets: 80 business hours are not 3.3 days)."""
     if seconds is None:
         return "–"
     s = round(seconds)
-    if s >= 48 * 3600:
+    if days and s >= 48 * 3600:
         return f"{s / 86400:.1f} d"
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
@@ -90,7 +91,10 @@ def _tier_view(tier: dict[str, Any]) -> dict[str, Any]:
         rows.append(
             {
                 "label": target["label"],
-                "targets": [duration(target["seconds"].get(p)) for p in PRIORITIES],
+                "targets": [
+                    duration(target["seconds"].get(p), days=not target["business_time"])
+                    for p in PRIORITIES
+                ],
                 "clock": "business" if target["business_time"] else "calendar",
                 "attainment": percent(value),
                 "below": value is not None and value * 100 < goal,
@@ -165,7 +169,7 @@ def render_html(*, figures: dict[str, Any], generated_at: datetime, by: str) -> 
                     "tickets": t["volume"],
                     "goal": t["promises"]["goal_percent"],
                     "metrics": t["metrics"],
-                    "cost": t["cost"],
+                    "cost": t["cost"] if t["delivered"]["cost_per_ticket"] else "–",
                     "csat": t["csat"],
                     "actions": len(t["recommendations"]),
                 }
