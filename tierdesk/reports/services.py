@@ -89,13 +89,19 @@ def build_tier_review(*, review_id: int, at: datetime) -> TierReview | None:
         claimed_at=at
     ):
         return None  # done already, or another worker is on it
-    review = TierReview.objects.get(pk=review_id)
     try:
-        figures = review_figures(start=review.period_start, end=review.period_end)
-        by = review.requested_by.username if review.requested_by else "the schedule"
-        pdf = render_pdf(figures=figures, generated_at=at, by=by)
-    except Exception as exc:  # noqa: BLE001 - recorded on the row, retried below
+        return _build(review_id=review_id, at=at)
+    except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
         return _failed(review_id=review_id, at=at, error=f"{type(exc).__name__}: {exc}")
+
+
+def _build(*, review_id: int, at: datetime) -> TierReview:
+    # Reading and printing take seconds: outside any transaction, so that on SQLite no
+    # write lock is held meanwhile; the claim keeps other workers off this review.
+    review = TierReview.objects.select_related("requested_by").get(pk=review_id)
+    figures = review_figures(start=review.period_start, end=review.period_end)
+    by = review.requested_by.username if review.requested_by else "the schedule"
+    pdf = render_pdf(figures=figures, generated_at=at, by=by)
     with transaction.atomic():
         review = TierReview.objects.select_for_update().get(pk=review_id)
         name = f"tier-review-{review.period_start}-{review.period_end}-{review.pk}.pdf"
