@@ -68,3 +68,16 @@ def test_tickets_by_tier_counts_the_week_only(week):
     assert tickets_by_tier(start=START, end=END) == {
         "Premium": {"tickets": 7, "urgent": 0, "channel_email": 7}
     }
+
+
+def test_each_aggregate_is_one_grouped_query(week, tiers, django_assert_num_queries):
+    premium = tiers["Premium"]
+    with django_assert_num_queries(1):
+        miss_cells(tier=premium, metric="first_response", start=START, end=END, zone=LONDON)
+    with django_assert_num_queries(1):
+        refused_contacts(start=START, end=END)
+    with django_assert_num_queries(1):
+        tickets_by_tier(start=START, end=END)
+    # Tickets, refusals and clock verdicts per organization: one query each.
+    with django_assert_num_queries(3):
+        organization_usage(tier=premium, start=START, end=END)

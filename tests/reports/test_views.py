@@ -67,3 +67,19 @@ def test_agents_and_customers_are_refused(alice, carol, tiers):
         response = client.post("/reports/generate", {"start": "2026-06-01", "end": "2026-06-07"})
         assert response.status_code == 403
     assert TierReview.objects.count() == 0
+
+
+def test_the_review_page_shows_the_figures_without_the_pdf(maria, alice, week):
+    client = _client(maria)
+    client.post("/reports/generate", {"start": "2026-06-01", "end": "2026-06-07"})
+    review = TierReview.objects.get()
+    run_queued_tasks()
+    page = client.get(f"/reports/{review.pk}/").content.decode()
+    assert (
+        "Premium first-response attainment 29% against 95%: the misses cluster "
+        "09:00–11:00 on Mondays (4 of 5 misses); add cover in that window." in page
+    )
+    assert "upgrade candidate" in page
+    assert "3 contacts refused (3 by phone)" in page
+    assert _client(alice).get(f"/reports/{review.pk}/").status_code == 403
+    assert client.get("/reports/999999/").status_code == 404

@@ -9,4 +9,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.reviews_page, name="reviews"),
     path("generate", views.generate, name="generate"),
+    path("<int:review_id>/", views.review_page, name="review"),
 ]

@@ -34,6 +34,16 @@ def reviews_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    """One review's figures: attainment, recommendations and every boundary organization."""
+    try:
+        review = selectors.tier_review_for(user=request.user, review_id=review_id)  # type: ignore[arg-type]
+    except TierdeskError as exc:
+        return render(request, "web/error.html", {"error": exc}, status=exc.status)
+    return render(request, "reports/review_page.html", {"review": review})
+
+
+@login_required
 @require_POST
 def generate(request: HttpRequest) -> HttpResponse:
     form = GenerateForm(request.POST)
