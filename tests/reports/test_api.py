@@ -63,6 +63,8 @@ def test_a_manager_asks_for_a_review_and_downloads_a_real_pdf(api, maria, week):
         in text
     )
     assert "no survey answers in this period" in text
+    assert "1 Basic organization behaves like Standard (Globex): propose the upgrade." in text
+    assert "Nothing to judge: no clock of VIP reached a verdict in this period." in text
 
 
 def test_agents_and_customers_may_not_ask_list_or_download(api, alice, carol, maria, week):

@@ -8,6 +8,7 @@ from tierdesk.domain.kpi.review import (
     WEEKDAYS,
     Attainment,
     attainment_findings,
+    boundary_findings,
     cost_findings,
     csat_finding,
     miss_cluster,
@@ -198,6 +199,11 @@ def review_figures(*, start: date, end: date) -> dict[str, Any]:
             tier=tier.name,
             lowest=index == 0,
             highest=index == len(tiers) - 1,
+        )
+        recommendations += boundary_findings(
+            tier=tier.name,
+            next_tier=tiers[index + 1].name if index + 1 < len(tiers) else None,
+            found=boundary,
         )
         volume = volumes.get(tier.name, {})
         out.append(

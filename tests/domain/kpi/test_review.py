@@ -6,10 +6,12 @@ import pytest
 
 from tierdesk.domain.kpi.review import (
     Attainment,
+    Boundary,
     Cluster,
     MissCell,
     OrgUsage,
     attainment_findings,
+    boundary_findings,
     cost_findings,
     csat_finding,
     due_period,
@@ -170,3 +172,14 @@ def test_the_schedule_owes_the_last_complete_quarter_or_year(today, cadence, per
 def test_an_unknown_cadence_is_refused():
     with pytest.raises(ValueError, match="cadence must be one of quarterly, yearly, off"):
         due_period(date(2026, 4, 1), "monthly")
+
+
+def test_boundary_organizations_become_recommendations():
+    up = [Boundary(n, "upgrade", "r", 9, None, None) for n in ("A", "B", "C", "D")]
+    down = [Boundary("Z", "downgrade", "r", 0, None, None)]
+    assert boundary_findings(tier="Standard", next_tier="Premium", found=up + down) == [
+        "4 Standard organizations behave like Premium (A, B, C and 1 more): propose the upgrade.",
+        "1 Standard organization uses under a quarter of the tier's typical volume (Z): check "
+        "they know what Standard includes before renewal.",
+    ]
+    assert boundary_findings(tier="VIP", next_tier=None, found=[]) == []

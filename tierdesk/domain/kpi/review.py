@@ -300,3 +300,30 @@ def due_period(today: date, cadence: str) -> tuple[date, date] | None:
     this_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     end = this_quarter - timedelta(days=1)
     return date(end.year, end.month - 2, 1), end
+
+
+def _names(found: Sequence[Boundary], shown: int = 3) -> str:
+    names = ", ".join(b.organization for b in found[:shown])
+    return f"{names} and {len(found) - shown} more" if len(found) > shown else names
+
+
+def boundary_findings(*, tier: str, next_tier: str | None, found: Sequence[Boundary]) -> list[str]:
+    """What to do about the organizations near the tier's boundaries (near_boundary's list)."""
+    up = [b for b in found if b.direction == "upgrade"]
+    down = [b for b in found if b.direction == "downgrade"]
+    said = []
+    if up:
+        many = len(up) > 1
+        said.append(
+            f"{len(up)} {tier} organization{'s' if many else ''} "
+            f"behave{'' if many else 's'} like {next_tier or 'a higher tier'} "
+            f"({_names(up)}): propose the upgrade."
+        )
+    if down:
+        many = len(down) > 1
+        said.append(
+            f"{len(down)} {tier} organization{'s' if many else ''} "
+            f"use{'' if many else 's'} under a quarter of the tier's typical volume "
+            f"({_names(down)}): check they know what {tier} includes before renewal."
+        )
+    return said
