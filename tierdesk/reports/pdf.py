@@ -137,7 +137,7 @@ def _tier_view(tier: dict[str, Any]) -> dict[str, Any]:
         "csat": _survey(delivered["csat"], "csat"),
         "nps": _survey(delivered["nps"], "nps"),
         "ces": _survey(delivered["ces"], "ces"),
-        "abandonment": "no phone or chat contacts recorded"
+        "abandonment": "no call or chat queue data recorded"
         if abandon is None
         else f"{percent(abandon['value'])} of {abandon['answers']} offered",
         "cost": _cost(cost),
