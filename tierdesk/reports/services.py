@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from tierdesk.accounts.models import User
 from tierdesk.domain.kpi.review import due_period
-from tierdesk.errors import Invalid
+from tierdesk.errors import Invalid, TierdeskError
 from tierdesk.reports.access import require_reviewer
 from tierdesk.reports.figures import review_figures
 from tierdesk.reports.models import ReviewState, TierReview
@@ -91,6 +91,8 @@ def build_tier_review(*, review_id: int, at: datetime) -> TierReview | None:
         return None  # done already, or another worker is on it
     try:
         return _build(review_id=review_id, at=at)
+    except TierdeskError as exc:  # a refusal: the same again would be refused again
+        return _failed(review_id=review_id, at=at, error=exc.message, final=True)
     except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
         return _failed(review_id=review_id, at=at, error=f"{type(exc).__name__}: {exc}")
 
@@ -125,12 +127,12 @@ def _build(*, review_id: int, at: datetime) -> TierReview:
 
 
 @transaction.atomic
-def _failed(*, review_id: int, at: datetime, error: str) -> TierReview:
+def _failed(*, review_id: int, at: datetime, error: str, final: bool = False) -> TierReview:
     review = TierReview.objects.select_for_update().get(pk=review_id)
     review.attempts += 1
     review.claimed_at = None
     review.error = error[:500]
-    if review.attempts >= MAX_ATTEMPTS:
+    if final or review.attempts >= MAX_ATTEMPTS:
         review.state = ReviewState.FAILED
     else:
         _enqueue(review, run_after=at + RETRY_AFTER * review.attempts)
