@@ -13,6 +13,18 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# WeasyPrint (tier review PDFs) needs Pango, HarfBuzz's subsetter and a font.
+if ! ldconfig -p | grep -q libpangoft2 || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Pango and the DejaVu fonts for the PDF tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null
+  else
+    echo "The PDF tests need Pango and a font: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core" >&2
+    exit 1
+  fi
+fi
+
 export TIERDESK_VAR_DIR="${TIERDESK_VAR_DIR:-$ROOT/var/test}"
 PG_URL="${TIERDESK_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 status=0

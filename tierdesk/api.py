@@ -110,6 +110,7 @@ def _routers() -> None:
     from tierdesk.accounts.api import router as accounts
     from tierdesk.customers.api import router as customers
     from tierdesk.kpis.api import router as kpis
+    from tierdesk.reports.api import router as reports
     from tierdesk.sla.api import router as notifications
     from tierdesk.surveys.api import router as surveys
     from tierdesk.tickets.api import router as tickets
@@ -123,6 +124,7 @@ def _routers() -> None:
     api.add_router("/v1/wfm", workforce)
     api.add_router("/v1/kpis", kpis)
     api.add_router("/v1/phone", "tierdesk.live.api.router")
+    api.add_router("/v1/reports", reports)
     api.add_router("/v1", accounts)
     api.add_router("/v1", surveys)
 

@@ -39,6 +39,7 @@ def worker(args: argparse.Namespace) -> None:
 
     from tierdesk.idempotency.middleware import prune as forget_old_idempotency_keys
     from tierdesk.mail.outbox import requeue as requeue_stalled_mail
+    from tierdesk.reports.tasks import schedule_reviews
     from tierdesk.sla.tasks import schedule_sweep
     from tierdesk.stale_tasks import take_over_stale_claims
     from tierdesk.surveys.tasks import schedule_nps_wave
@@ -52,6 +53,7 @@ def worker(args: argparse.Namespace) -> None:
                 take_over_stale_claims(now=timezone.now())
                 forget_old_idempotency_keys(now=timezone.now())
                 schedule_nps_wave()  # at most one a day
+                schedule_reviews()
             except Exception as exc:  # noqa: BLE001 - the next tick tries again
                 print(f"could not queue the SLA sweep, retrying: {exc!r}", file=sys.stderr)  # noqa: T201
             time.sleep(args.sweep_seconds)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tierdesk.mail",
     "tierdesk.live",
     "tierdesk.surveys",
+    "tierdesk.reports",
     "tierdesk.web",
     "tierdesk.chat",
     "tierdesk.dashboard",
@@ -231,6 +232,14 @@ TASKS = {
         "BACKEND": os.environ.get("TIERDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
     }
 }
+
+# Tier review PDFs queued by the workers' schedule (docs/tier-review.md): quarterly|yearly|off.
+TIERDESK_TIER_REVIEW_SCHEDULE = os.environ.get("TIERDESK_TIER_REVIEW_SCHEDULE", "quarterly")
+if TIERDESK_TIER_REVIEW_SCHEDULE not in ("quarterly", "yearly", "off"):
+    raise ImproperlyConfigured(
+        "TIERDESK_TIER_REVIEW_SCHEDULE must be quarterly, yearly or off, "
+        f"got {TIERDESK_TIER_REVIEW_SCHEDULE!r}"
+    )
 
 # Bodies above these sizes are refused with 413 before anything is written.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TIERDESK_MAX_BODY_BYTES", default=1_048_576)

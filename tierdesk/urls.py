@@ -15,5 +15,6 @@ urlpatterns = [
     path("chat/", include("tierdesk.chat.urls")),
     path("", include("tierdesk.surveys.urls")),
     path("dashboard/", include("tierdesk.dashboard.urls")),
+    path("reports/", include("tierdesk.reports.urls")),
     path("", include("tierdesk.web.urls")),
 ]

@@ -1,0 +1,8 @@
+"""App config for tierdesk.reports."""
+
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "tierdesk.reports"
+    label = "reports"
