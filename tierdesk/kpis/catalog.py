@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.db.models import (
+    Count,
     DateTimeField,
     DurationField,
     Exists,
