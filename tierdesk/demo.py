@@ -135,6 +135,7 @@ def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
     _live_contacts(rng, now)
     _floor(rng, now)
     load_demo_surveys(seed=seed, now=now)
+    _forget_reactions_to_history()
     path = Path(settings.VAR_DIR) / "demo-logins.txt"
     lines = [f"{role:<9} {username:<8} {password}" for role, username, password in logins]
     path.write_text("\n".join(lines) + "\n")
@@ -143,6 +144,19 @@ def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
         f"Loaded {len(orgs)} organizations and {count} tickets.\nDemo logins "
         f"(also in {path}):\n" + "\n".join("  " + line for line in lines)
     )
+
+
+def _forget_reactions_to_history() -> None:
+    """The demo writes 90 days of history at once: its events are past, not news.
+
+    Without this, the first worker would email every demo customer about replies weeks
+    old and push them to chats long closed.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from tierdesk.tickets.subscribers import deliver_event
+
+    DBTaskResult.objects.filter(task_path=deliver_event.module_path, status="READY").delete()
 
 
 def _people() -> list[tuple[str, str, str]]:

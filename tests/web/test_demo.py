@@ -1,6 +1,7 @@
 """Demo data: every tier, agents in groups, tickets with conversations, logins that work."""
 
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from tierdesk.accounts.models import AgentGroup
 from tierdesk.customers.models import Organization
@@ -17,6 +18,8 @@ def test_demo_loads_once_and_its_logins_sign_in(tiers, settings, tmp_path):
     assert Ticket.objects.count() == 40
     assert Message.objects.count() > 40
     assert load_demo(tickets=40) == "Demo data is present already; nothing loaded."
+    # History is not news: no worker reacts to the demo's past events.
+    assert not DBTaskResult.objects.filter(task_path__endswith="deliver_event").exists()
     logins = dict(
         line.split()[1:] for line in (tmp_path / "demo-logins.txt").read_text().splitlines()
     )

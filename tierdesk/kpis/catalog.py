@@ -29,7 +29,7 @@ from tierdesk.sla.models import ClockState, SlaClock
 from tierdesk.tickets.models import Ticket
 from tierdesk.tiers.models import Metric
 
-Kind = Literal["duration", "ratio", "count", "no_data"]
+Kind = Literal["duration", "ratio", "count", "score", "no_data"]
 
 # Slice name -> column on the ticket.
 TICKET_SLICES = {
