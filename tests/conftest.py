@@ -12,6 +12,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connections
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tierdesk.accounts.models import Role, Seniority
 from tierdesk.accounts.services import create_user, issue_token
@@ -19,6 +21,13 @@ from tierdesk.customers.services import create_contact, create_organization
 from tierdesk.tickets import services as tickets
 from tierdesk.tiers.models import Tier
 from tierdesk.tiers.terms import forget_cached_versions
+
+# Property tests judge the code, not the machine: a loaded CI runner must not fail them
+# for slowness (no deadline, no "too slow" health check); their example counts stay.
+hypothesis_settings.register_profile(
+    "tierdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("tierdesk")
 
 # A Tuesday in winter: London business hours are 09:00-17:00 UTC.
 T0 = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
