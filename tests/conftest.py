@@ -22,6 +22,8 @@ from tierdesk.tickets import services as tickets
 from tierdesk.tiers.models import Tier
 from tierdesk.tiers.terms import forget_cached_versions
 
+pytest_plugins = ["tests.browser"]
+
 # Property tests judge the code, not the machine: a loaded CI runner must not fail them
 # for slowness (no deadline, no "too slow" health check); their example counts stay.
 hypothesis_settings.register_profile(

@@ -3,7 +3,6 @@
 import pytest
 
 from tests.chat.conftest import open_socket, run, session_cookie
-from tests.e2e.conftest import browser, page  # noqa: F401  (fixtures)
 from tierdesk.live.models import LiveContact, Outcome
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
 
 from tierdesk.domain.kpi.trend import Trend
 from tierdesk.errors import Invalid, NotAllowed
@@ -212,9 +213,11 @@ def test_an_empty_or_unknown_request_is_refused(history, maria):
 
 
 def test_query_count_is_fixed(history, maria, django_assert_num_queries):
-    # 5 ratio KPIs x 2 ranges, 2 backlogs, 1 tier list, 6 median queries for the cards and
-    # 2 for the tiers, 6 for the breakdown; surveys and calls cost none until they exist.
-    with django_assert_num_queries(29):
+    # 5 ratio KPIs x 2 ranges, 2 backlogs, 1 tier list, the response and resolution
+    # medians (cards, tiers, breakdown), 8 survey and 2 call queries. SQLite reads each
+    # median's sorted values in a second query; PostgreSQL takes it in the same GROUP BY.
+    expected = 33 if connection.vendor == "postgresql" else 39
+    with django_assert_num_queries(expected):
         board(actor=maria, start=DAY_START, end=DAY_END)
 
 
