@@ -235,9 +235,9 @@ TIERDESK_MAIL_REPLY_TO = os.environ.get("TIERDESK_MAIL_REPLY_TO", "")
 TIERDESK_MAIL_LISTEN_HOST = os.environ.get("TIERDESK_MAIL_LISTEN_HOST", "127.0.0.1")
 TIERDESK_MAIL_LISTEN_PORT = env_int("TIERDESK_MAIL_LISTEN_PORT", default=2525)
 TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
-# A task RUNNING longer than this lost its worker: it is queued again once (tierdesk.stale_tasks).
 # How long an API write's Idempotency-Key is remembered (tierdesk.idempotency).
 TIERDESK_IDEMPOTENCY_HOURS = env_int("TIERDESK_IDEMPOTENCY_HOURS", default=24)
+# A task RUNNING longer than this lost its worker: it is queued again once (tierdesk.stale_tasks).
 TIERDESK_TASK_STALE_MINUTES = env_int("TIERDESK_TASK_STALE_MINUTES", default=30)
 
 SESSION_COOKIE_HTTPONLY = True
