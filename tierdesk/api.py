@@ -111,6 +111,7 @@ def _routers() -> None:
     api.add_router("/v1/notifications", notifications)
     api.add_router("/v1/wfm", workforce)
     api.add_router("/v1/kpis", kpis)
+    api.add_router("/v1/phone", "tierdesk.live.api.router")
     api.add_router("/v1", accounts)
 
 

@@ -131,6 +131,7 @@ def load_demo(*, tickets: int = 2500, seed: int = 7) -> str:
     count = tickets
     for _ in range(count):
         _ticket(rng, now, orgs, agents)
+    _live_contacts(rng, now)
     _floor(rng, now)
     path = Path(settings.VAR_DIR) / "demo-logins.txt"
     lines = [f"{role:<9} {username:<8} {password}" for role, username, password in logins]
@@ -300,6 +301,124 @@ def _ticket(
                 tickets.change_status(
                     actor=agent, ticket=ticket, status=Status.CLOSED, at=at + timedelta(days=4)
                 )
+
+
+# Per tier: the share of calls and chats left before an answer, and of those a callback.
+ABANDON_SHARE = {"Standard": 0.09, "Premium": 0.05, "VIP": 0.03}
+CALLBACK_SHARE = 0.4
+
+
+def _live_contacts(rng: random.Random, now: datetime) -> None:
+    """The call or chat behind every phone and chat ticket, with its wait and outcome.
+
+    Written in bulk (rows, ticket events and timeline lines as ``tierdesk.live.services``
+    writes them), since thousands of offers through the services would take minutes.
+    """
+    from tierdesk.customers.models import Interaction, InteractionKind
+    from tierdesk.live.models import LiveContact, Outcome
+    from tierdesk.live.services import EVENTS, NOUN, answer_target_seconds, answered_in_time
+    from tierdesk.tickets.models import EventKind, Ticket, TicketEvent
+
+    rows: list[tuple[LiveContact, list[tuple[str, datetime, User | None, str]]]] = []
+    events: list[TicketEvent] = []
+    lines: list[Interaction] = []
+    live_tickets = (
+        Ticket.objects.filter(channel__in=[Channel.PHONE, Channel.CHAT])
+        .select_related("tier", "assignee", "requester")
+        .order_by("created_at", "pk")
+    )
+    for ticket in live_tickets:
+        target = answer_target_seconds(ticket.tier, ticket.channel)
+        scale = target or 60
+        offered = ticket.created_at
+        row = LiveContact(
+            channel=ticket.channel,
+            external_id=f"demo-{ticket.channel}-{ticket.pk}",
+            ticket=ticket,
+            tier=ticket.tier,
+            contact=ticket.requester,
+            queue="support",
+            offered_at=offered,
+            answer_target_seconds=target,
+            answer_due_at=offered + timedelta(seconds=target) if target else None,
+        )
+        said = [
+            (EVENTS[ticket.channel]["offered"], offered, None, f"{NOUN[ticket.channel]} waiting")
+        ]
+        if rng.random() < ABANDON_SHARE.get(ticket.tier.name, 0.05):
+            wait = int(rng.uniform(2, 3 * scale))
+            row.outcome, row.wait_seconds = Outcome.ABANDONED, wait
+            row.abandoned_at = offered + timedelta(seconds=wait)
+            said.append(
+                (
+                    EVENTS[ticket.channel]["abandoned"],
+                    row.abandoned_at,
+                    None,
+                    f"{NOUN[ticket.channel]} abandoned after {wait} s",
+                )
+            )
+            if ticket.channel == Channel.PHONE and rng.random() < CALLBACK_SHARE:
+                row.callback_requested_at = row.abandoned_at
+                row.callback_number = ticket.requester.phone or "+442079460000"
+                said.append(
+                    (EventKind.CALLBACK_REQUESTED, row.abandoned_at, None, "Callback requested")
+                )
+                done = row.abandoned_at + timedelta(minutes=rng.randint(10, 240))
+                if ticket.assignee is not None and done < now and rng.random() < 0.85:
+                    row.callback_completed_at, row.callback_completed_by = done, ticket.assignee
+                    said.append(
+                        (EventKind.CALLBACK_COMPLETED, done, ticket.assignee, "Callback made")
+                    )
+        elif ticket.assignee is not None:
+            wait = min(int(rng.expovariate(1 / (0.6 * scale))), 6 * scale)
+            talk = int(rng.uniform(60, 900))
+            row.outcome, row.wait_seconds, row.talk_seconds = Outcome.ENDED, wait, talk
+            row.answered_at = offered + timedelta(seconds=wait)
+            row.answered_by = ticket.assignee
+            row.answered_in_time = answered_in_time(wait, target)
+            row.ended_at = row.answered_at + timedelta(seconds=talk)
+            said.append(
+                (
+                    EVENTS[ticket.channel]["answered"],
+                    row.answered_at,
+                    ticket.assignee,
+                    f"{NOUN[ticket.channel]} answered after {wait} s",
+                )
+            )
+            said.append(
+                (
+                    EVENTS[ticket.channel]["ended"],
+                    row.ended_at,
+                    ticket.assignee,
+                    f"{NOUN[ticket.channel]} ended after {talk} s",
+                )
+            )
+        else:
+            continue
+        if max(at for _, at, _, _ in said) <= now:
+            rows.append((row, said))
+    with transaction.atomic():
+        LiveContact.objects.bulk_create([row for row, _ in rows], batch_size=500)
+        for row, said in rows:
+            ticket = row.ticket
+            for kind, at, actor, summary in said:
+                data = {"live_contact_id": row.pk, "channel": row.channel}
+                events.append(TicketEvent(ticket=ticket, kind=kind, actor=actor, at=at, data=data))
+                lines.append(
+                    Interaction(
+                        organization_id=ticket.organization_id,
+                        contact_id=ticket.requester_id,
+                        kind=InteractionKind.CALL
+                        if row.channel == Channel.PHONE
+                        else InteractionKind.CHAT,
+                        channel=row.channel,
+                        occurred_at=at,
+                        summary=f"{summary} (#{ticket.pk} {ticket.subject})"[:300],
+                        ticket_id=ticket.pk,
+                    )
+                )
+        TicketEvent.objects.bulk_create(events, batch_size=500)
+        Interaction.objects.bulk_create(lines, batch_size=500)
 
 
 def _floor(rng: random.Random, now: datetime) -> None:

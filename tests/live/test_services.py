@@ -127,10 +127,8 @@ def test_offered_and_abandoned_after_40_seconds_is_an_abandoned_call_against_60(
     assert row.answered_in_time is None and row.answered_at is None
     assert row.abandoned_at == T0 + timedelta(seconds=40)
     assert kinds(row.ticket) == [EventKind.CALL_OFFERED, EventKind.CALL_ABANDONED]
-    assert (
-        Interaction.objects.filter(kind=InteractionKind.CALL)
-        .first()
-        .summary.startswith("Call abandoned after 40 s")
+    assert Interaction.objects.filter(kind=InteractionKind.CALL).first().summary == (
+        f"Call abandoned after 40 s (target 60 s) (#{row.ticket_id} Call from +442079460001)"
     )
 
 
@@ -262,3 +260,9 @@ def test_a_negative_wait_is_invalid(carol, alice):
     with pytest.raises(Invalid) as refused:
         live.abandon(row, at=T0, wait_seconds=-1)
     assert refused.value.fields == {"wait_seconds": "must be 0 or more"}
+
+
+def test_a_chat_on_another_organizations_ticket_is_not_allowed(bob, ticket):
+    with pytest.raises(NotAllowed):
+        live.offer(channel="chat", external_id="chat-1", contact=bob.contact, ticket=ticket, at=T0)
+    assert LiveContact.objects.count() == 0

@@ -26,6 +26,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from tierdesk.domain.kpi.definitions import SHORT_ABANDON_SECONDS
+from tierdesk.live.models import LiveContact, Outcome
 from tierdesk.sla.models import ClockState, SlaClock
 from tierdesk.tickets.models import AuthorKind, EventKind, Message, MessageKind, Ticket, TicketEvent
 from tierdesk.tiers.models import Metric
@@ -62,6 +64,9 @@ class Kpi:
     # A snapshot at the range's end (backlog): no period slice.
     snapshot: bool = False
     slices: tuple[str, ...] = field(default=(*TICKET_SLICES, "period"))
+    # Slice name -> column, for rows that carry their own slices (live contacts); None:
+    # the ticket's columns (TICKET_SLICES) through ``ticket``.
+    columns: dict[str, str] | None = None
 
 
 def _between(anchor: str) -> Callable[[datetime, datetime], dict[str, datetime]]:
@@ -141,6 +146,67 @@ def _attainment(metric: str) -> Kpi:
 
 def _no_data(name: str, unit: Literal["ratio", "percent", "score"], description: str) -> Kpi:
     return Kpi(name=name, kind="no_data", unit=unit, description=description)
+
+
+# Live contacts (calls, chats) carry their own slices: the tier at offer, their channel,
+# the agent who answered, the ticket's organization.
+LIVE_SLICES = ("tier", "channel", "agent", "organization", "period")
+
+
+def _live_columns(agent: str) -> dict[str, str]:
+    return {
+        "tier": "tier__name",
+        "channel": "channel",
+        "agent": agent,
+        "organization": "ticket__organization__name",
+    }
+
+
+def _live_contacts_with_outcome(start: datetime, end: datetime) -> QuerySet:  # type: ignore[type-arg]
+    """Offered in range with an outcome; abandons shorter than SHORT_ABANDON_SECONDS are out."""
+    return (
+        LiveContact.objects.filter(offered_at__gte=start, offered_at__lt=end)
+        .exclude(outcome=Outcome.WAITING)
+        .exclude(outcome=Outcome.ABANDONED, wait_seconds__lt=SHORT_ABANDON_SECONDS)
+    )
+
+
+def _live_contacts_with_target(start: datetime, end: datetime) -> QuerySet:  # type: ignore[type-arg]
+    return _live_contacts_with_outcome(start, end).filter(answer_target_seconds__isnull=False)
+
+
+def _live_contacts_answered(start: datetime, end: datetime) -> QuerySet:  # type: ignore[type-arg]
+    return LiveContact.objects.filter(
+        offered_at__gte=start, offered_at__lt=end, answered_at__isnull=False
+    )
+
+
+def _callbacks_requested(start: datetime, end: datetime) -> QuerySet:  # type: ignore[type-arg]
+    return LiveContact.objects.filter(
+        callback_requested_at__gte=start, callback_requested_at__lt=end
+    )
+
+
+def _live_ratio(
+    name: str,
+    description: str,
+    *,
+    rows: Callable[[datetime, datetime], QuerySet],  # type: ignore[type-arg]
+    numerator: Q,
+    anchor: str = "offered_at",
+    agent: str = "answered_by__username",
+) -> Kpi:
+    return Kpi(
+        name=name,
+        kind="ratio",
+        unit="ratio",
+        description=description,
+        rows=rows,
+        anchor=anchor,
+        numerator=numerator,
+        slices=LIVE_SLICES,
+        columns=_live_columns(agent),
+    )
 
 
 CATALOG: dict[str, Kpi] = {
@@ -258,9 +324,37 @@ CATALOG: dict[str, Kpi] = {
         _no_data("csat", "percent", "Share of CSAT answers of 4 or 5 (1-5); needs surveys"),
         _no_data("nps", "score", "% promoters (9-10) - % detractors (0-6); needs surveys"),
         _no_data("ces", "score", "Mean Customer Effort Score (1-7); needs surveys"),
-        _no_data("abandonment", "ratio", "Calls/chats left before an answer; needs call events"),
-        _no_data("answered_within", "ratio", "Calls/chats answered within N s; needs call events"),
-        _no_data("callback_completion", "ratio", "Callbacks made / promised; needs call events"),
+        _live_ratio(
+            "abandonment",
+            "Calls/chats left before an answer / offered (abandons under 5 s left out)",
+            rows=_live_contacts_with_outcome,
+            numerator=Q(outcome=Outcome.ABANDONED),
+        ),
+        _live_ratio(
+            "answered_within",
+            "Calls/chats answered within the tier's target / answered + abandoned",
+            rows=_live_contacts_with_target,
+            numerator=Q(answered_in_time=True),
+        ),
+        _live_ratio(
+            "callback_completion",
+            "Callbacks made / callbacks requested in the range",
+            rows=_callbacks_requested,
+            numerator=Q(callback_completed_at__isnull=False),
+            anchor="callback_requested_at",
+            agent="callback_completed_by__username",
+        ),
+        Kpi(
+            name="speed_of_answer",
+            kind="duration",
+            unit="seconds",
+            description="Seconds answered calls/chats waited (ASA is the mean)",
+            rows=_live_contacts_answered,
+            anchor="offered_at",
+            value=lambda _as_of: F("wait_seconds"),
+            slices=LIVE_SLICES,
+            columns=_live_columns("answered_by__username"),
+        ),
         _no_data("deflection", "ratio", "Self-served sessions / all sessions; needs the bot"),
         _no_data("bot_containment", "ratio", "Bot conversations without hand-off; needs the bot"),
     )

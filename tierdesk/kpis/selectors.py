@@ -67,8 +67,15 @@ def _columns(kpi: Kpi, query: KpiQuery) -> dict[str, object]:
         if name == "period":
             columns[name] = Trunc(kpi.anchor, query.period or "month", tzinfo=UTC)
         else:
-            columns[name] = F(kpi.ticket + TICKET_SLICES[name])
+            columns[name] = F(_column(kpi, name))
     return columns
+
+
+def _column(kpi: Kpi, name: str) -> str:
+    """The column a slice or filter names on the KPI's rows."""
+    if kpi.columns is not None:
+        return kpi.columns[name]
+    return kpi.ticket + TICKET_SLICES[name]
 
 
 def kpi_table(query: KpiQuery) -> KpiTable:
@@ -93,8 +100,14 @@ def kpi_table(query: KpiQuery) -> KpiTable:
     table = KpiTable(kpi.name, kpi.kind, kpi.unit, kpi.description, (*query.by, *values), [])
     if kpi.rows is None:
         return table
+    unfiltered = [f for f in query.filters if f not in kpi.slices]
+    if unfiltered:
+        raise Invalid(
+            f"{kpi.name} cannot be filtered by {', '.join(unfiltered)}.",
+            fields={unfiltered[0]: f"{kpi.name} filters by {', '.join(kpi.slices)}"},
+        )
     rows = kpi.rows(query.start, query.end).filter(
-        **{kpi.ticket + TICKET_SLICES[k]: v for k, v in query.filters.items()}
+        **{_column(kpi, k): v for k, v in query.filters.items()}
     )
     columns = _columns(kpi, query)
     grouped = rows.annotate(**{f"k_{n}": c for n, c in columns.items()}).order_by()

@@ -2,7 +2,7 @@
 
 A request is accepted only with a valid HMAC-SHA256 signature of "timestamp.body" under
 ``TIERDESK_PHONE_WEBHOOK_SECRET``, a timestamp within five minutes of our clock, and a
-signature never seen before. Every refusal is a ``WebhookRefusal`` row and nothing else.
+signature not applied before. Every refusal is a ``WebhookRefusal`` row and nothing else.
 See docs/phone.md.
 """
 
@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, NoReturn
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -76,6 +76,15 @@ def signature_of(secret: str, timestamp: str, body: bytes) -> str:
     return SIGNATURE_PREFIX + mac.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """A request whose signature checked out: kept once its event is applied."""
+
+    digest: str
+    sent: datetime
+    at: datetime
+
+
 def verify_webhook(
     *,
     body: bytes,
@@ -83,11 +92,12 @@ def verify_webhook(
     signature: str | None,
     remote_addr: str | None,
     now: datetime | None = None,
-) -> None:
-    """Accept a signed request once, or record why it is refused and raise (401).
+) -> Verified:
+    """Check a signed request, or record why it is refused and raise (401).
 
-    The accepted signature is kept (committed at once) so the same request replayed
-    later is refused, whatever became of the event it carried.
+    Nothing is written for a request that passes: its signature is kept only once its
+    event is applied (``apply_phone_event``), so a refused event leaves no trace and the
+    same request sent again is refused again for the same reason.
     """
     now = now or timezone.now()
     secret = settings.TIERDESK_PHONE_WEBHOOK_SECRET
@@ -103,7 +113,6 @@ def verify_webhook(
             remote_addr,
             now,
         )
-    assert timestamp is not None and signature is not None
     try:
         sent = datetime.fromtimestamp(int(timestamp), tz=UTC)
     except (ValueError, OverflowError, OSError):
@@ -118,15 +127,25 @@ def verify_webhook(
     if not hmac.compare_digest(signature.encode(), signature_of(secret, timestamp, body).encode()):
         _refuse("bad_signature", "The signature does not match the body.", remote_addr, now)
     digest = signature.removeprefix(SIGNATURE_PREFIX)
+    if WebhookReceipt.objects.filter(signature=digest).exists():
+        _refuse("replayed", "This signed request was received before.", remote_addr, now)
+    return Verified(digest=digest, sent=sent, at=now)
+
+
+def _remember(verified: Verified) -> None:
+    """Keep an applied request's signature for the replay window; forget older ones."""
     try:
         with transaction.atomic():
-            WebhookReceipt.objects.filter(received_at__lt=now - KEEP_SIGNATURES).delete()
-            WebhookReceipt.objects.create(signature=digest, timestamp=sent, received_at=now)
+            WebhookReceipt.objects.filter(received_at__lt=verified.at - KEEP_SIGNATURES).delete()
+            WebhookReceipt.objects.create(
+                signature=verified.digest, timestamp=verified.sent, received_at=verified.at
+            )
     except IntegrityError:
-        _refuse("replayed", "This signed request was received before.", remote_addr, now)
+        # The same request, delivered twice at once, was applied (idempotently) by both.
+        pass
 
 
-def _refuse(reason: str, detail: str, remote_addr: str | None, at: datetime) -> None:
+def _refuse(reason: str, detail: str, remote_addr: str | None, at: datetime) -> NoReturn:
     with transaction.atomic():
         WebhookRefusal.objects.create(
             reason=reason, detail=detail[:300], remote_addr=remote_addr or None, at=at
@@ -137,12 +156,20 @@ def _refuse(reason: str, detail: str, remote_addr: str | None, at: datetime) -> 
     )
 
 
-def apply_phone_event(event: PhoneEvent) -> Applied:
+def apply_phone_event(event: PhoneEvent, *, verified: Verified | None = None) -> Applied:
     """One telephony event through the live services; the same event twice changes nothing.
 
     Events out of order (answered before offered, ended before answered) are a Conflict
-    and write nothing.
+    and write nothing. Once applied, the ``verified`` request's signature is kept so
+    that the request replayed is refused.
     """
+    applied = _apply(event)
+    if verified is not None:
+        _remember(verified)
+    return applied
+
+
+def _apply(event: PhoneEvent) -> Applied:
     if event.at.tzinfo is None:
         raise Invalid("Give 'at' with its time zone offset.", fields={"at": "timezone required"})
     live = live_contact_by_external_id(channel=LiveChannel.PHONE, external_id=event.call_id)

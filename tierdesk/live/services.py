@@ -14,6 +14,7 @@ from django.utils import timezone
 from tierdesk.accounts.models import User
 from tierdesk.customers.models import Contact, InteractionKind
 from tierdesk.customers.services import normalize_phone, record_interaction
+from tierdesk.domain.kpi import definitions as kpi
 from tierdesk.errors import Conflict, Invalid, NotAllowed
 from tierdesk.live.models import LiveChannel, LiveContact, Outcome
 from tierdesk.sla import services as sla
@@ -55,7 +56,7 @@ def answered_in_time(wait_seconds: int, target_seconds: int | None) -> bool | No
     """Late means strictly after the target: a wait of exactly the target is in time."""
     if target_seconds is None:
         return None
-    return wait_seconds <= target_seconds
+    return kpi.answered_in_time(wait_seconds, target_seconds)
 
 
 def _channel(value: str) -> str:
@@ -131,6 +132,16 @@ def _record(
     return event
 
 
+def _against(live: LiveContact) -> str:
+    """What a wait is measured against, for the timeline: " (target 60 s: late)"."""
+    if live.answer_target_seconds is None:
+        return ""
+    verdict = ""
+    if live.answered_in_time is not None:
+        verdict = ": in time" if live.answered_in_time else ": late"
+    return f" (target {live.answer_target_seconds} s{verdict})"
+
+
 def _state_conflict(live: LiveContact, wanted: str) -> Conflict:
     noun = NOUN[live.channel]
     return Conflict(
@@ -192,6 +203,9 @@ def offer(
         )
     if contact is None and ticket is None:
         raise Invalid("Say who is calling or chatting.", fields={"contact": "required"})
+    if contact is not None and ticket is not None:
+        if contact.organization_id != ticket.organization_id:
+            raise NotAllowed("This contact is not part of the ticket's organization.")
     seen = LiveContact.objects.filter(channel=channel, external_id=external_id).first()
     if seen is not None:
         return seen
@@ -201,7 +215,10 @@ def offer(
         return _offer(channel, external_id, contact, now, queue.strip()[:80], subject, body, ticket)
     except IntegrityError:
         # The same offer, delivered twice at once, was recorded by the other delivery.
-        return LiveContact.objects.get(channel=channel, external_id=external_id)
+        raced = LiveContact.objects.filter(channel=channel, external_id=external_id).first()
+        if raced is None:
+            raise
+        return raced
 
 
 @transaction.atomic
@@ -305,24 +322,25 @@ def answer(
         EVENTS[live.channel]["answered"],
         actor=agent,
         at=now,
-        summary=f"{NOUN[live.channel]} answered by {agent.username} after {wait} s",
+        summary=f"{NOUN[live.channel]} answered by {agent.username} after {wait} s{_against(live)}",
         wait_seconds=wait,
         answer_target_seconds=live.answer_target_seconds,
         answered_in_time=live.answered_in_time,
     )
-    _ticket_answered(live.ticket, agent=agent, at=now, cause=answered)
+    live.ticket = _ticket_answered(live.ticket, agent=agent, at=now, cause=answered)
     return live
 
 
-def _ticket_answered(ticket: Ticket, *, agent: User, at: datetime, cause: TicketEvent) -> None:
+def _ticket_answered(ticket: Ticket, *, agent: User, at: datetime, cause: TicketEvent) -> Ticket:
+    """A human answer on the ticket: response clocks stop, a new ticket becomes open."""
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("tier").get(pk=ticket.pk)
     sla.on_agent_reply(ticket=ticket, at=at, actor=agent, cause=cause)
     if ticket.status == Status.NEW:
-        tickets.change_status(actor=agent, ticket=ticket, status=Status.OPEN, at=at)
-        return
+        return tickets.change_status(actor=agent, ticket=ticket, status=Status.OPEN, at=at)
     ticket.updated_at = at
     ticket.sla_due_at = sla.nearest_due(ticket)
     ticket.save(update_fields=["updated_at", "sla_due_at"])
+    return ticket
 
 
 @transaction.atomic
@@ -341,7 +359,7 @@ def abandon(
         EVENTS[live.channel]["abandoned"],
         actor=None,
         at=now,
-        summary=f"{NOUN[live.channel]} abandoned after {wait} s",
+        summary=f"{NOUN[live.channel]} abandoned after {wait} s{_against(live)}",
         wait_seconds=wait,
         answer_target_seconds=live.answer_target_seconds,
     )

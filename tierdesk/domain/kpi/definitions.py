@@ -127,6 +127,39 @@ def answered_within(wait_seconds: Sequence[float | None], limit_seconds: float) 
     return ratio(answered, offered)
 
 
+# A caller who hangs up within this many seconds has not waited for us (a misdial, a
+# hang-up at the greeting): left out of abandonment and answered-within, kept on the rows.
+SHORT_ABANDON_SECONDS = 5
+
+
+def counts_as_offered(*, abandoned: bool, wait_seconds: float) -> bool:
+    """Whether a finished live contact counts in abandonment and answered-within.
+
+    Answered ones always do; abandoned ones once they waited SHORT_ABANDON_SECONDS or more
+    (an abandon at exactly 5 s counts).
+    """
+    return not abandoned or wait_seconds >= SHORT_ABANDON_SECONDS
+
+
+def answered_in_time(wait_seconds: float, target_seconds: float) -> bool:
+    """Late means strictly after the target, as for every SLA clock: the due second is met."""
+    return wait_seconds <= target_seconds
+
+
+def answered_within_target(in_time: int, answered: int, abandoned: int) -> float | None:
+    """Contacts answered within their tier's target / (answered + abandoned).
+
+    Each contact is measured against the target frozen when it was offered, so one figure
+    can mix tiers; contacts whose tier promises no answer time are left out.
+    """
+    return ratio(in_time, answered + abandoned)
+
+
+def callback_completion(completed: int, requested: int) -> float | None:
+    """Callbacks made / callbacks requested (by the request's instant)."""
+    return ratio(completed, requested)
+
+
 def deflection_rate(self_served: int, self_served_plus_tickets: int) -> float | None:
     """Sessions that ended in self-service (article, bot) without a ticket / all sessions."""
     return ratio(self_served, self_served_plus_tickets)
