@@ -127,7 +127,7 @@ class Socket:
     async def send(self, **frame):
         await self.ws.send(json.dumps(frame))
 
-    async def expect(self, kind, timeout=10):
+    async def expect(self, kind, timeout=30):  # generous: shared CI machines stall
         async with asyncio.timeout(timeout):
             while True:
                 frame = json.loads(await self.ws.recv())
