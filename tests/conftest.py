@@ -49,6 +49,10 @@ def tiers(db):
     if not Tier.objects.exists():
         seed = importlib.import_module("tierdesk.tiers.migrations.0002_default_tiers")
         seed.install(django_apps, None)
+        answer_targets = importlib.import_module(
+            "tierdesk.tiers.migrations.0006_answer_targets_and_attainment_goals"
+        )
+        answer_targets.set_defaults(django_apps, None)
     return {t.name: t for t in Tier.objects.all()}
 
 

@@ -15,8 +15,8 @@ import uvicorn
 
 if os.environ.get("TIERDESK_TEST_NOW"):
     now = datetime.fromisoformat(os.environ["TIERDESK_TEST_NOW"])
-    since = time.time() - float(os.environ["TIERDESK_TEST_ANCHOR"])
-    time_machine.travel(now + timedelta(seconds=since), tick=True).start()
+    anchor = float(os.environ["TIERDESK_TEST_ANCHOR"])
+    time_machine.travel(now + timedelta(seconds=time.time() - anchor), tick=True).start()
 
 uvicorn.run(
     "tierdesk.asgi:application",

@@ -162,7 +162,7 @@ def test_a_dropped_customer_who_does_not_come_back_abandons_the_chat(server, car
 
     started = run(scenario())
     chat = LiveContact.objects.get(external_id=started["chat"])
-    for _ in range(100):  # the server waits TIERDESK_CHAT_RECONNECT_SECONDS (1 s here)
+    for _ in range(300):  # the server waits TIERDESK_CHAT_RECONNECT_SECONDS (1 s here)
         chat.refresh_from_db()
         if chat.outcome != Outcome.WAITING:
             break

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-from tierdesk.accounts.models import User
+from tierdesk.accounts.models import Role, User
 from tierdesk.chat import selectors, services
 from tierdesk.chat.frames import QUEUE_GROUP, group_of, message_frame, queue_frame, state_frame
 from tierdesk.chat.identity import contact_for_identity
@@ -316,7 +316,7 @@ def _queue(agent: User) -> dict[str, Any]:
 @_db
 def _open(agent: User, chat_id: str) -> dict[str, Any]:
     chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
-    holder = chat.answered_by_id == agent.pk or agent.role in ("manager", "admin")
+    holder = chat.answered_by_id == agent.pk or agent.role in (Role.MANAGER, Role.ADMIN)
     may_take = selectors.waiting_chats(agent=agent).filter(pk=chat.pk).exists()
     if not (holder or may_take):
         raise NotAllowed(f"{chat.tier.name} chats need a more senior agent than {agent.username}.")

@@ -1,21 +1,24 @@
-"""The portal chat in a real Chromium: a Premium customer talks with an agent; Basic is refused."""
+"""The portal chat in a real Chromium: a Premium customer talks with an agent; Basic is refused.
+
+The pages come from a uvicorn process (tests/chat): the live test server has no WebSockets.
+"""
 
 import pytest
 
-from tests.chat.conftest import open_socket, run, session_cookie
+from tests.chat.conftest import open_socket, run, server, session_cookie, start_server  # noqa: F401
 from tierdesk.live.models import LiveContact, Outcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(page, server, user):  # noqa: F811  (page is a fixture name)
+def sign_in(page, server, user):  # noqa: F811  (server is a fixture name)
     cookie = session_cookie(user).split("=", 1)[1]
     page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": server.http}])
 
 
 def test_a_premium_customer_chats_from_the_portal_and_the_agent_answers(
-    page,  # noqa: F811
-    server,
+    page,
+    server,  # noqa: F811
     carol,
     alice,
 ):
