@@ -6,6 +6,7 @@ import time_machine
 from django.test import Client
 
 from tierdesk.customers.models import Interaction
+from tierdesk.mail.models import OutboundEmail
 from tierdesk.surveys.models import Survey
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import EventKind
@@ -30,6 +31,8 @@ def test_a_solve_emails_csat_and_ces_on_one_page_answered_changed_and_closed(
     assert rcpt == ["carol@acme.example"]
     assert msg["Subject"] == f"How did we do? Printer on fire [#{ticket.pk}]"
     assert msg["Auto-Submitted"] == "auto-generated"
+    # A survey is its own kind of email: it must not count as a notice to the sender.
+    assert list(OutboundEmail.objects.values_list("kind", flat=True)) == ["survey"]
     text = msg.get_body(("plain",)).get_content()
     assert "How satisfied are you" in text and "How easy was it" in text
     assert "until 10 March 2026 11:00 UTC" in text

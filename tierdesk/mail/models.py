@@ -52,6 +52,9 @@ class OutboundKind(models.TextChoices):
     REPLY = "reply", "Reply to the customer"
     NOTICE = "notice", "Automatic notice to a sender"
     NOTIFICATION = "notification", "Notification to staff"
+    # Its own kind: a survey is not an answer to a sender and must not use up their
+    # notices of the day (NOTICES_PER_SENDER_PER_DAY).
+    SURVEY = "survey", "Survey to a customer"
 
 
 class OutboundEmail(models.Model):

@@ -110,6 +110,7 @@ def queue_email(
     text: str,
     at: datetime,
     ticket: Ticket | None = None,
+    kind: OutboundKind = OutboundKind.NOTICE,
 ) -> OutboundEmail:
     """An automatic email to one address (a survey, a notice of ours), sent like the rest.
 
@@ -117,7 +118,7 @@ def queue_email(
     """
     headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
     return _queue(
-        kind=OutboundKind.NOTICE,
+        kind=kind,
         to=to,
         subject=subject,
         text=text,

@@ -5,7 +5,7 @@ from email.utils import formataddr
 
 from django.conf import settings
 
-from tierdesk.mail.models import OutboundEmail
+from tierdesk.mail.models import OutboundEmail, OutboundKind
 from tierdesk.mail.outbox import queue_email
 from tierdesk.surveys.models import Survey, SurveyKind
 
@@ -47,4 +47,5 @@ def queue_survey_email(*, surveys: list[Survey], token: str, at: datetime) -> Ou
         text=text,
         at=at,
         ticket=lead.ticket,
+        kind=OutboundKind.SURVEY,
     )
