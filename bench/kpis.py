@@ -20,18 +20,22 @@ or cancelled (solved without an answer) as the history says. The ticket's
 ``first_response_at``, ``public_agent_replies`` and ``reopens`` are written from the same
 generated messages and events.
 
-The dashboard's query set (until the board lands): every KPI of the catalogue with data,
-for the 30 days before NOW and the 30 days before those, by tier; for the 30 days by
-period=day and by agent (backlog and backlog_age: no period slice). Timed with
-``kpi_table`` as the API runs it: one warm-up, then the median of 3 runs.
+Surveys: 60 % of solved customer tickets get a CSAT survey at the solve, half of those a
+CES survey on the same email; every contact gets an NPS survey once a quarter; 40 % of
+surveys are answered within their week (scores spread as SCORES says).
 
-Peer: pandas. The raw rows (tickets with their slice names, messages, REOPENED events and
-clocks) are exported with ``pandas.read_sql`` and every table is computed again from the
-KPI *definitions* in docs/kpis.md (first reply from the messages, replies counted from the
-messages, reopens from the events: not from the kept ticket columns), nearest-rank
-percentiles included. Counts, numerators, denominators, medians and p90s must be equal;
-means equal to the millisecond they are reported in. The script exits 1 otherwise.
-``pandas_ms`` is pandas' time with the export already in memory (its best case);
+The dashboard (``dashboard_ms``): what one page load runs, i.e. one ``board()`` call with
+its defaults (the 30 days before NOW against the 30 days before those, by day, broken
+down by agent, no filter) plus ``agent_numbers()`` for one agent. Every KPI query they
+ask is recorded with its rows. One warm-up, then the median of 3 page loads.
+
+Peer: pandas. The raw rows (tickets with their slice names, messages, REOPENED events,
+clocks, surveys) are exported with ``pandas.read_sql`` and every recorded query is
+computed again from the KPI *definitions* in docs/kpis.md (first reply from the messages,
+replies counted from the messages, reopens from the events: not from the kept ticket
+columns), nearest-rank percentiles included. Counts, numerators, denominators, medians
+and p90s must be equal; means equal to the millisecond they are reported in. The script
+exits 1 otherwise. ``pandas_ms`` is pandas' time with the export already in memory (its best case);
 ``speedup_vs_pandas`` is that over the PostgreSQL dashboard time.
 
 The query the catalogue used before (the first reply as a correlated subquery over the
@@ -74,6 +78,13 @@ TARGETS = {
     "VIP": (1800, DAY_S, 1200),
 }
 ORGANIZATIONS, AGENTS, GROUPS = 300, 40, ("Billing", "Technical", "Accounts")
+# Surveys: the share answered within their week, and the answers' spread per kind.
+ANSWER_RATE = 0.4
+SCORES = {
+    "csat": {"1": 5, "2": 5, "3": 12, "4": 38, "5": 40},
+    "ces": {"1": 3, "2": 4, "3": 8, "4": 15, "5": 25, "6": 25, "7": 20},
+    "nps": {str(n): w for n, w in enumerate((2, 1, 2, 3, 3, 5, 7, 12, 20, 22, 23))},
+}
 
 T0 = time.monotonic()
 
@@ -273,6 +284,9 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
             )
             for i in range(AGENTS)
         ]
+        User.objects.create(
+            username="manager", email="manager@desk.example", role=Role.MANAGER
+        )
         orgs: list[tuple[int, int, str]] = []
         for i in range(ORGANIZATIONS):
             tier = weighted(rng, TIER_MIX)
@@ -322,6 +336,40 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
             ),
             postgres=postgres,
         )
+        surveys = Writer(
+            raw,
+            "surveys_survey",
+            tuple(
+                "kind contact_id ticket_id trigger_id token_digest created_at send_at sent_at "
+                "closes_at answered_at updated_at score comment".split()
+            ),
+            postgres=postgres,
+        )
+
+        def survey(kind: str, contact: int, ticket: int | None, sent: int) -> None:
+            """One survey sent at ``sent``, answered within its week by some."""
+            answered: int | None = sent + int(rng.expovariate(1 / DAY_S)) + 60
+            if rng.random() >= ANSWER_RATE or answered >= min(NOW_S, sent + 7 * DAY_S):  # type: ignore[operator]
+                answered = None
+            score = weighted(rng, SCORES[kind]) if answered is not None else None
+            surveys.add(
+                (
+                    kind,
+                    contact,
+                    ticket,
+                    None,
+                    None,
+                    ts(sent),
+                    ts(sent),
+                    ts(sent),
+                    ts(sent + 7 * DAY_S),
+                    ts(answered),
+                    None,
+                    None if score is None else int(score),
+                    "",
+                )
+            )
+
         created_all = sorted(NOW_S - rng.randrange(365 * DAY_S) for _ in range(n_tickets))
         closed_by_org: dict[int, list[tuple[int, int]]] = {}
         empty = "{}"
@@ -367,6 +415,11 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
             )
             if closed:
                 closed_by_org.setdefault(org_id, []).append((closed, tid))
+            # CSAT after a solve of a customer's ticket, CES on the same email for some.
+            if solved is not None and not by_agent and rng.random() < 0.6:
+                survey("csat", contact_id, tid, solved)
+                if rng.random() < 0.5:
+                    survey("ces", contact_id, tid, solved)
             for kind, who, at in h["msgs"]:
                 author = (agent or agents[0].pk) if who == "agent" else None
                 messages.add(
@@ -407,9 +460,14 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
                         0,
                     )
                 )
-        for w in (tickets, messages, events, clocks):
+        # NPS waves: every contact asked once a quarter, about the relationship (no ticket).
+        for wave in range(NOW_S - 360 * DAY_S, NOW_S, 90 * DAY_S):
+            for _, contact_id, _ in orgs:
+                survey("nps", contact_id, None, wave + rng.randrange(DAY_S))
+        writers = (tickets, messages, events, clocks, surveys)
+        for w in writers:
             w.flush()
-        in_db = sum(w.flush_s for w in (tickets, messages, events, clocks))
+        in_db = sum(w.flush_s for w in writers)
         log(f"rows written, {in_db:.1f}s of it in the database")
         if postgres:
             raw.execute(
@@ -427,40 +485,66 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
         "messages": messages.count,
         "events": events.count,
         "clocks": clocks.count,
+        "surveys": surveys.count,
     }
 
 
 # --------------------------------------------------------------------------- dashboard
 
 RANGE = timedelta(days=30)
+Query = tuple[str, tuple[str, ...], str | None, datetime, datetime, dict[str, str]]
 
 
-def dashboard_queries() -> list[tuple[str, tuple[str, ...], str | None, datetime, datetime]]:
-    from tierdesk.kpis.catalog import CATALOG
+def run_dashboard() -> tuple[list[Query], list[list[dict]], dict[str, float]]:
+    """One page load of the managers' dashboard (board() with its defaults: the 30 days
+    before NOW against the 30 before, broken down by agent, no filter) and one agent's own
+    numbers; every KPI query they ask is recorded with its rows for the pandas check."""
+    from tierdesk.accounts.models import User
+    from tierdesk.kpis import board as dashboard
 
-    cur, prev = (NOW - RANGE, NOW), (NOW - 2 * RANGE, NOW - RANGE)
-    out = []
-    for kpi in CATALOG.values():
-        if kpi.rows is None:
-            continue
-        out.append((kpi.name, ("tier",), None, *cur))
-        out.append((kpi.name, ("tier",), None, *prev))
-        if not kpi.snapshot:
-            out.append((kpi.name, ("period",), "day", *cur))
-        out.append((kpi.name, ("agent",), None, *cur))
-    return out
+    manager = User.objects.get(username="manager")
+    agent = User.objects.get(username="agent00")
+    queries: list[Query] = []
+    tables: list[list[dict]] = []
+    per_kpi: dict[str, float] = {}
+    asked = dashboard.kpi_table
+
+    def recorded(query: Any) -> Any:
+        started = time.perf_counter()
+        table = asked(query)
+        per_kpi[query.kpi] = per_kpi.get(query.kpi, 0.0) + time.perf_counter() - started
+        queries.append(
+            (query.kpi, query.by, query.period, query.start, query.end, dict(query.filters))
+        )
+        tables.append(table.rows)
+        return table
+
+    dashboard.kpi_table = recorded  # type: ignore[assignment]
+    try:
+        dashboard.board(actor=manager, start=NOW - RANGE, end=NOW)
+        dashboard.agent_numbers(actor=agent, now=NOW)
+    finally:
+        dashboard.kpi_table = asked  # type: ignore[assignment]
+    return queries, tables, per_kpi
 
 
-def run_dashboard(queries: list) -> tuple[list[list[dict]], dict[str, float]]:
+def time_dashboard() -> tuple[float, list[Query], list[list[dict]], dict[str, float]]:
+    """One warm-up, then the median of 3 page loads (each board() + agent_numbers())."""
+    run_dashboard()
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        queries, tables, per_kpi = run_dashboard()
+        runs.append((time.perf_counter() - started, per_kpi))
+    per_kpi = {k: statistics.median(r[1][k] for r in runs) for k in runs[0][1]}
+    return statistics.median(r[0] for r in runs), queries, tables, per_kpi
+
+
+def kpi_rows(kpi: str, by: tuple[str, ...], start: datetime, end: datetime) -> list[dict]:
     from tierdesk.kpis.selectors import KpiQuery, kpi_table
 
-    tables, per_kpi = [], {}
-    for kpi, by, period, start, end in queries:
-        started = time.perf_counter()
-        table = kpi_table(KpiQuery(kpi=kpi, by=by, period=period, start=start, end=end, filters={}))
-        per_kpi[kpi] = per_kpi.get(kpi, 0.0) + time.perf_counter() - started
-        tables.append(table.rows)
-    return tables, per_kpi
+    query = KpiQuery(kpi=kpi, by=by, period=None, start=start, end=end, filters={})
+    return kpi_table(query).rows
 
 
 def first_response_before(start: datetime, end: datetime) -> list[dict]:
@@ -535,12 +619,20 @@ def export() -> dict[str, Any]:
         "reopens": "SELECT ticket_id FROM tickets_ticketevent WHERE kind = 'reopened'",
         "clocks": """SELECT ticket_id, metric, state, started_at, achieved_at, elapsed_seconds
             FROM sla_slaclock""",
+        # NPS is placed by the contact's organization and that organization's tier.
+        "surveys": """SELECT s.kind, s.ticket_id, s.answered_at, s.score,
+                o.name AS contact_organization, tr.name AS contact_tier
+            FROM surveys_survey s JOIN customers_contact c ON c.id = s.contact_id
+            JOIN customers_organization o ON o.id = c.organization_id
+            JOIN tiers_tier tr ON tr.id = o.tier_id""",
+        "live": "SELECT id FROM live_livecontact",
     }
     frames = {name: pd.read_sql(q, conn) for name, q in sql.items()}
     for name, cols in (
         ("tickets", ("created_at", "solved_at", "closed_at")),
         ("messages", ("created_at",)),
         ("clocks", ("started_at", "achieved_at")),
+        ("surveys", ("answered_at",)),
     ):
         for c in cols:
             # Whole seconds since the epoch, as int64 (NaN-free: -1 for none).
@@ -554,7 +646,7 @@ def export() -> dict[str, Any]:
 SLICE_COLUMNS = ("tier", "channel", "group", "agent", "organization", "priority")
 
 
-def pandas_dashboard(frames: dict[str, Any], queries: list) -> list[list[dict]]:
+def pandas_dashboard(frames: dict[str, Any], queries: list[Query]) -> list[list[dict]]:
     """Every table again, from the definitions in docs/kpis.md over the exported rows."""
     import numpy as np
     import pandas as pd
@@ -575,6 +667,11 @@ def pandas_dashboard(frames: dict[str, Any], queries: list) -> list[list[dict]]:
         followed_up=t.index.isin(list(followed)),
     )
     c = frames["clocks"].join(t[list(SLICE_COLUMNS)], on="ticket_id")
+    answers = frames["surveys"][frames["surveys"].answered_at >= 0]
+    on_tickets = answers.join(t[list(SLICE_COLUMNS)], on="ticket_id")
+    nps = answers[answers.kind == "nps"].rename(
+        columns={"contact_tier": "tier", "contact_organization": "organization"}
+    )
 
     def base(kpi: str, end_s: int) -> tuple[pd.DataFrame, str]:
         """(rows with anchor, value or num; kind)"""
@@ -592,6 +689,18 @@ def pandas_dashboard(frames: dict[str, Any], queries: list) -> list[list[dict]]:
             return t.assign(
                 anchor=t.created_at, num=(t.solved_at >= 0) | (t.closed_at >= 0)
             ), "ratio"
+        if kpi == "csat":
+            r = on_tickets[on_tickets.kind == "csat"]
+            return r.assign(anchor=r.answered_at, num=r.score >= 4), "ratio"
+        if kpi == "ces":
+            r = on_tickets[on_tickets.kind == "ces"]
+            return r.assign(anchor=r.answered_at), "mean_score"
+        if kpi == "nps":
+            return nps.assign(anchor=nps.answered_at), "nps"
+        if kpi == "abandonment":
+            # No calls nor chats are generated: the database must find none either.
+            assert frames["live"].empty
+            return t.iloc[:0].assign(anchor=0, num=False), "ratio"
         if kpi in ("backlog", "backlog_age"):
             open_ = (
                 (t.created_at <= end_s)
@@ -620,17 +729,26 @@ def pandas_dashboard(frames: dict[str, Any], queries: list) -> list[list[dict]]:
     def rank(values: np.ndarray, p: int) -> float:
         return float(values[(p * len(values) + 99) // 100 - 1])
 
+    def groups(rows: pd.DataFrame, key: list[str]) -> Any:
+        if key:
+            return rows.groupby(key, dropna=False, sort=False)
+        # No slice: the one total, if anything counted.
+        return [((), rows)] if len(rows) else []
+
     out = []
-    for kpi, by, period, start, end in queries:
+    for kpi, by, period, start, end, filters in queries:
         s, e = int(start.timestamp()), int(end.timestamp())
         rows, kind = base(kpi, e)
         if kpi not in ("backlog", "backlog_age"):
             rows = rows[(rows.anchor >= s) & (rows.anchor < e)]
+        for name, value in filters.items():
+            rows = rows[rows[name] == value]
         if period == "day":
             rows = rows.assign(period=pd.to_datetime(rows.anchor, unit="s").dt.date)
         key = list(by)
         table = []
-        for k, g in rows.groupby(key, dropna=False, sort=False):
+        for k, g in groups(rows, key):
+            k = k if isinstance(k, tuple) else (k,)
             slice_ = {
                 n: (None if isinstance(v, float) and math.isnan(v) else v)
                 for n, v in zip(key, k, strict=True)
@@ -649,6 +767,21 @@ def pandas_dashboard(frames: dict[str, Any], queries: list) -> list[list[dict]]:
             elif kind == "ratio":
                 n, d = int(g.num.sum()), len(g)
                 table.append({**slice_, "numerator": n, "denominator": d, "value": n / d})
+            elif kind == "nps":
+                n = len(g)
+                promoters, detractors = int((g.score >= 9).sum()), int((g.score <= 6).sum())
+                table.append(
+                    {
+                        **slice_,
+                        "answers": n,
+                        "promoters": promoters,
+                        "detractors": detractors,
+                        "value": 100 * (promoters - detractors) / n,
+                    }
+                )
+            elif kind == "mean_score":
+                n, total = len(g), int(g.score.sum())
+                table.append({**slice_, "answers": n, "total": total, "value": total / n})
             else:
                 table.append({**slice_, "value": len(g)})
         out.append(sorted(table, key=lambda r: [str(r[n]) for n in by]))
@@ -699,28 +832,20 @@ def role_run(args: argparse.Namespace) -> dict[str, Any]:
         generate_s = time.perf_counter() - started
         log(f"{connection.vendor}: generated {counts} in {generate_s:.1f}s")
 
-    queries = dashboard_queries()
-    run_dashboard(queries)  # warm-up
-    runs = []
-    for _ in range(3):
-        started = time.perf_counter()
-        tables, per_kpi = run_dashboard(queries)
-        runs.append((time.perf_counter() - started, per_kpi))
-    dashboard_s = statistics.median(r[0] for r in runs)
-    per_kpi = {k: statistics.median(r[1][k] for r in runs) for k in runs[0][1]}
-    log(f"{connection.vendor}: dashboard {len(queries)} tables in {dashboard_s * 1e3:.0f} ms")
+    dashboard_s, queries, tables, per_kpi = time_dashboard()
+    log(f"{connection.vendor}: dashboard, {len(queries)} KPI tables, in {dashboard_s * 1e3:.0f} ms")
 
     # first_response_time by tier over the 30 days: as before (correlated subquery), now.
     cur = (NOW - RANGE, NOW)
     after_runs, before_runs = [], []
     for _ in range(3):
         started = time.perf_counter()
-        fast_tier, _ = run_dashboard([("first_response_time", ("tier",), None, *cur)])
+        fast_tier = kpi_rows("first_response_time", ("tier",), *cur)
         after_runs.append(time.perf_counter() - started)
         started = time.perf_counter()
         before = first_response_before(*cur)
         before_runs.append(time.perf_counter() - started)
-    before_agrees = before == fast_tier[0]
+    before_agrees = before == fast_tier
     before_s, after_s = statistics.median(before_runs), statistics.median(after_runs)
 
     started = time.perf_counter()
@@ -737,7 +862,8 @@ def role_run(args: argparse.Namespace) -> dict[str, Any]:
     for q, db, pd_ in zip(queries, tables, expected, strict=True):
         diff = agree(db, pd_)
         if diff:
-            differences.append(f"{q[0]} by {','.join(q[1])} {q[3]:%m-%d}: {diff}")
+            filters = "".join(f" {k}={v}" for k, v in q[5].items())
+            differences.append(f"{q[0]} by {','.join(q[1])} {q[3]:%m-%d}{filters}: {diff}")
     return {
         "vendor": connection.vendor,
         "tickets": args.tickets,
@@ -833,8 +959,8 @@ def main() -> int:
 def report(results: list[dict[str, Any]]) -> None:
     first = results[0]
     print(
-        f"\n{first['queries']} KPI tables: every KPI with data, 30 days and the 30 before by"
-        " tier, 30 days by day and by agent; median of 3 warm runs\n"
+        f"\nOne dashboard page load: board() (30 days against the 30 before, by agent) and"
+        f" agent_numbers(), {first['queries']} KPI tables; median of 3 warm runs\n"
     )
     print(f"{'implementation':<34}{'tickets':>10}{'generate s':>12}{'dashboard ms':>14}  agrees")
     for r in results:
