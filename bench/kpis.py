@@ -284,9 +284,7 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
             )
             for i in range(AGENTS)
         ]
-        User.objects.create(
-            username="manager", email="manager@desk.example", role=Role.MANAGER
-        )
+        User.objects.create(username="manager", email="manager@desk.example", role=Role.MANAGER)
         orgs: list[tuple[int, int, str]] = []
         for i in range(ORGANIZATIONS):
             tier = weighted(rng, TIER_MIX)
@@ -507,24 +505,29 @@ def run_dashboard() -> tuple[list[Query], list[list[dict]], dict[str, float]]:
     queries: list[Query] = []
     tables: list[list[dict]] = []
     per_kpi: dict[str, float] = {}
-    asked = dashboard.kpi_table
+    asked = dashboard.kpi_tables
 
-    def recorded(query: Any) -> Any:
+    def recorded(batch: Any) -> Any:
         started = time.perf_counter()
-        table = asked(query)
-        per_kpi[query.kpi] = per_kpi.get(query.kpi, 0.0) + time.perf_counter() - started
-        queries.append(
-            (query.kpi, query.by, query.period, query.start, query.end, dict(query.filters))
-        )
-        tables.append(table.rows)
-        return table
+        found = asked(batch)
+        # Timed per call: a batch of several KPIs is named by its first ones.
+        name = ",".join(sorted({q.kpi for q in batch}))
+        name = name if len(name) <= 40 else f"{name[:37]}..."
+        per_kpi[name] = per_kpi.get(name, 0.0) + time.perf_counter() - started
+        for query, table in zip(batch, found, strict=True):
+            if table is not None:
+                queries.append(
+                    (query.kpi, query.by, query.period, query.start, query.end, dict(query.filters))
+                )
+                tables.append(table.rows)
+        return found
 
-    dashboard.kpi_table = recorded  # type: ignore[assignment]
+    dashboard.kpi_tables = recorded  # type: ignore[assignment]
     try:
         dashboard.board(actor=manager, start=NOW - RANGE, end=NOW)
         dashboard.agent_numbers(actor=agent, now=NOW)
     finally:
-        dashboard.kpi_table = asked  # type: ignore[assignment]
+        dashboard.kpi_tables = asked  # type: ignore[assignment]
     return queries, tables, per_kpi
 
 
@@ -975,9 +978,9 @@ def report(results: list[dict[str, Any]]) -> None:
         )
         for d in r["differences"][:10]:
             print(f"    differs: {d}")
-    print("\nper KPI, ms for its tables: " + ", ".join(r["vendor"] for r in results))
+    print("\nper call of the KPI tables, ms: " + ", ".join(r["vendor"] for r in results))
     for kpi in first["per_kpi_ms"]:
-        print(f"  {kpi:<30}" + "".join(f"{r['per_kpi_ms'][kpi]:>12.1f}" for r in results))
+        print(f"  {kpi:<42}" + "".join(f"{r['per_kpi_ms'][kpi]:>12.1f}" for r in results))
     for r in results:
         print(
             f"first_response_time by tier, correlated subquery as before ({r['vendor']}):"

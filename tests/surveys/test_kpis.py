@@ -159,3 +159,19 @@ def test_the_kpi_api_serves_survey_kpis_to_managers_only(api, answers, dave, ali
     assert own.body["rows"] == [{"answers": 1, "total": 7, "value": 7.0}]
     assert api(alice).get("/kpis", kpi="nps").status_code == 403
     assert api(carol).get("/kpis", kpi="csat").status_code == 403
+
+
+def test_survey_tables_asked_together_equal_each_asked_alone(answers):
+    from tierdesk.kpis.batch import kpi_tables
+
+    weeks = ((START, T), (T, T + timedelta(days=7)), (T + timedelta(days=7), END))
+    queries = [
+        KpiQuery(kpi, by, "day" if "period" in by else None, start, end, filters)
+        for kpi in ("csat", "nps", "ces")
+        for start, end in weeks
+        for by in ((), ("tier",), ("period",), ("organization", "period"))
+        for filters in ({}, {"tier": "Premium"})
+    ]
+    together = kpi_tables(queries)
+    assert [t.rows for t in together] == [kpi_table(q).rows for q in queries]  # type: ignore[union-attr]
+    assert sum(len(t.rows) for t in together) > 30  # type: ignore[union-attr]

@@ -16,8 +16,9 @@ from tierdesk.accounts.models import Role, User
 from tierdesk.domain.kpi.definitions import ratio
 from tierdesk.domain.kpi.trend import Direction, Trend, meets, trend
 from tierdesk.errors import Invalid, NotAllowed
+from tierdesk.kpis.batch import kpi_tables
 from tierdesk.kpis.catalog import CATALOG
-from tierdesk.kpis.selectors import KpiQuery, KpiTable, Row, kpi_table
+from tierdesk.kpis.selectors import KpiQuery, KpiTable, Row
 from tierdesk.tiers.models import Metric, Priority, SlaTarget, Tier
 
 FILTERS = ("tier", "channel", "group", "agent")
@@ -165,10 +166,23 @@ def visible_filters(actor: User, filters: Mapping[str, str | None]) -> dict[str,
 
 
 class _Reader:
-    """kpi_table calls for one board, all with the board's filters."""
+    """KPI tables for one board, all with the board's filters; ``ask`` them first so that
+    the tables of one KPI come from one query (tierdesk.kpis.batch)."""
 
     def __init__(self, filters: dict[str, str]) -> None:
         self.filters = filters
+        self.found: dict[tuple[object, ...], KpiTable | None] = {}
+
+    def _query(self, ask: tuple[object, ...]) -> KpiQuery:
+        kpi, by, start, end, period = ask
+        return KpiQuery(kpi, by, period, start, end, self.filters)  # type: ignore[arg-type]
+
+    def ask(self, asks: Iterable[tuple[object, ...]]) -> None:
+        wanted = [a for a in dict.fromkeys(asks) if a not in self.found]
+        # A KPI that cannot be sliced or filtered this way (a channel filter on a survey
+        # KPI, say) comes back None: no number on this board rather than a wrong one.
+        tables = kpi_tables([self._query(a) for a in wanted])
+        self.found.update(zip(wanted, tables, strict=True))
 
     def table(
         self,
@@ -178,14 +192,10 @@ class _Reader:
         end: datetime,
         period: str | None = None,
     ) -> KpiTable | None:
-        try:
-            return kpi_table(
-                KpiQuery(kpi=kpi, by=by, period=period, start=start, end=end, filters=self.filters)
-            )
-        except Invalid:
-            # A KPI that cannot be sliced or filtered this way (a channel filter on a
-            # survey KPI, say) has no number on this board rather than a wrong one.
-            return None
+        ask = (kpi, by, start, end, period)
+        if ask not in self.found:
+            self.ask([ask])
+        return self.found[ask]
 
 
 def _sum(rows: Iterable[Row], key: str) -> int:
@@ -277,6 +287,16 @@ def board(
 
     # Ratios by tier and period now, by tier before: every card, series and tier row.
     ratios = ("resolution_rate", "first_contact_resolution", *ATTAINMENT)
+    read.ask(
+        [
+            *((k, ("tier", "period"), start, end, period) for k in ratios),
+            *((k, ("tier",), prev_start, prev_end, None) for k in ratios),
+            *((k, (), start, end, None) for k in FEEDBACK),
+            *((k, (), prev_start, prev_end, None) for k in FEEDBACK),
+            *((k, ("period",), start, end, period) for k in ("csat", "nps")),
+            *((k, (breakdown,), start, end, None) for k in BREAKDOWN_RATIOS),
+        ]
+    )
     now_rows: dict[str, list[Row]] = {}
     before_rows: dict[str, list[Row]] = {}
     for kpi in ratios:
@@ -446,6 +466,14 @@ EXPORTS = (
 )
 
 
+BREAKDOWN_RATIOS = (
+    "resolution_rate",
+    "first_contact_resolution",
+    "sla_first_response",
+    "sla_resolution",
+)
+
+
 def _table_row(
     rows: Mapping[str, list[Row]], median: float | None, backlog: int | None = None
 ) -> Row:
@@ -484,15 +512,7 @@ def _tier_table(
 
 def _breakdown(read: _Reader, by: str, start: datetime, end: datetime) -> Breakdown:
     """The same columns for each agent, group or channel that has any of them."""
-    grouped = {
-        kpi: _by(_rows(read.table(kpi, (by,), start, end)), by)
-        for kpi in (
-            "resolution_rate",
-            "first_contact_resolution",
-            "sla_first_response",
-            "sla_resolution",
-        )
-    }
+    grouped = {kpi: _by(_rows(read.table(kpi, (by,), start, end)), by) for kpi in BREAKDOWN_RATIOS}
     medians = _medians(read.table("first_response_business_time", (by,), start, end), by)
     keys = {k for rows in grouped.values() for k in rows} | set(medians)
     rows = [
@@ -522,16 +542,17 @@ def agent_numbers(*, actor: User, now: datetime) -> AgentNumbers:
         raise NotAllowed("These numbers are for the support team.")
     start = now - timedelta(days=OWN_DAYS)
     read = _Reader({"agent": actor.username})
-    clocks = [
-        row
-        for kpi in (
-            "sla_first_response",
-            "sla_next_response",
-            "sla_periodic_update",
-            "sla_resolution",
-        )
-        for row in _rows(read.table(kpi, (), start, now))
-    ]
+    attainment = (
+        "sla_first_response",
+        "sla_next_response",
+        "sla_periodic_update",
+        "sla_resolution",
+    )
+    read.ask(
+        (k, (), start, now, None)
+        for k in (*attainment, "first_contact_resolution", "first_response_business_time", "csat")
+    )
+    clocks = [row for kpi in attainment for row in _rows(read.table(kpi, (), start, now))]
     solved = _rows(read.table("first_contact_resolution", (), start, now))
     return AgentNumbers(
         start=start,

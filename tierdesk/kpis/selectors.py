@@ -81,12 +81,28 @@ def _column(kpi: Kpi, name: str) -> str:
 
 def kpi_table(query: KpiQuery) -> KpiTable:
     """One KPI sliced as asked; rows sorted by their slice values."""
-    kpi = CATALOG.get(query.kpi)
     if query.kpi == "occupancy":
         return _occupancy(query)
     if query.kpi == "cost_to_serve":
         # The same agent cost the staffing plans use (TIERDESK_WFM_AGENT_COST_PER_HOUR).
         return _cost_to_serve(query, Assumptions().cost_per_hour)
+    kpi, table = empty_table(query)
+    if kpi.rows is None:
+        return table
+    grouped, keys = grouped_rows(kpi, query, query.start, query.end)
+    if kpi.kind == "duration":
+        assert kpi.value is not None
+        durations = _durations(grouped, keys, query.by, kpi.value(query.end))
+        table.rows.extend(sorted(durations, key=lambda r: [str(r[n]) for n in query.by]))
+        return table
+    totals = _grouped(grouped, keys, **sums(kpi, query.end))
+    table.rows.extend(summed_rows(kpi, query, totals))
+    return table
+
+
+def empty_table(query: KpiQuery) -> tuple[Kpi, KpiTable]:
+    """The catalogue KPI and its table without rows; Invalid names what it cannot do."""
+    kpi = CATALOG.get(query.kpi)
     if kpi is None:
         raise Invalid(f"Unknown KPI {query.kpi!r}.", fields={"kpi": "unknown KPI"})
     refused = [b for b in query.by if b not in kpi.slices]
@@ -107,56 +123,49 @@ def kpi_table(query: KpiQuery) -> KpiTable:
     score = kpi.value(query.end) if kpi.kind == "score" and kpi.value else None
     if score is not None:
         values = ("answers", *score.aggregates, "value")  # type: ignore[attr-defined]
-    table = KpiTable(kpi.name, kpi.kind, kpi.unit, kpi.description, (*query.by, *values), [])
-    if kpi.rows is None:
-        return table
-    unfiltered = [f for f in query.filters if f not in kpi.slices]
-    if unfiltered:
-        raise Invalid(
-            f"{kpi.name} cannot be filtered by {', '.join(unfiltered)}.",
-            fields={unfiltered[0]: f"{kpi.name} filters by {', '.join(kpi.slices)}"},
-        )
-    rows = kpi.rows(query.start, query.end).filter(
-        **{_column(kpi, k): v for k, v in query.filters.items()}
-    )
-    columns = _columns(kpi, query)
-    grouped = rows.annotate(**{f"k_{n}": c for n, c in columns.items()}).order_by()
-    keys = [f"k_{n}" for n in columns]
-    if kpi.kind == "duration":
-        assert kpi.value is not None
-        durations = _durations(grouped, keys, query.by, kpi.value(query.end))
-        table.rows.extend(sorted(durations, key=lambda r: [str(r[n]) for n in query.by]))
-    elif kpi.kind == "ratio":
+    return kpi, KpiTable(kpi.name, kpi.kind, kpi.unit, kpi.description, (*query.by, *values), [])
+
+
+def grouped_rows(
+    kpi: Kpi, query: KpiQuery, start: datetime, end: datetime, **extra: object
+) -> tuple[Any, list[str]]:
+    """The KPI's rows in [start, end) with the query's filters, annotated with its slices
+    (``k_<slice>``) and any ``extra`` keys; the names of the keys to group by."""
+    assert kpi.rows is not None
+    rows = kpi.rows(start, end).filter(**{_column(kpi, k): v for k, v in query.filters.items()})
+    columns = {f"k_{n}": c for n, c in _columns(kpi, query).items()} | extra
+    return rows.annotate(**columns).order_by(), list(columns)
+
+
+def sums(kpi: Kpi, end: datetime) -> dict[str, Any]:
+    """The additive SQL aggregates of a ratio, count or score KPI: ``n`` rows and the rest."""
+    if kpi.kind == "ratio":
         assert kpi.numerator is not None
-        totals = _grouped(grouped, keys, n=Count("pk", filter=kpi.numerator), d=Count("pk"))
-        for r in sorted(totals, key=lambda r: [str(_key(r[k])) for k in keys]):
-            table.rows.append(
-                {
-                    **{n: _key(r[k]) for n, k in zip(query.by, keys, strict=True)},
-                    "numerator": r["n"],
-                    "denominator": r["d"],
-                    "value": ratio(r["n"], r["d"]),
-                }
-            )
-    elif score is not None:
-        # A score: SQL counts and sums per slice, the domain formula combines them.
-        totals = _grouped(grouped, keys, n=Count("pk"), **score.aggregates)  # type: ignore[attr-defined]
-        for r in sorted(totals, key=lambda r: [str(_key(r[k])) for k in keys]):
-            sums = {"answers": r["n"], **{a: r[a] for a in score.aggregates}}  # type: ignore[attr-defined]
-            table.rows.append(
-                {
-                    **{n: _key(r[k]) for n, k in zip(query.by, keys, strict=True)},
-                    **sums,
-                    "value": score.formula(sums),  # type: ignore[attr-defined]
-                }
-            )
-    else:
-        totals = _grouped(grouped, keys, n=Count("pk"))
-        for r in sorted(totals, key=lambda r: [str(_key(r[k])) for k in keys]):
-            table.rows.append(
-                {**{n: _key(r[k]) for n, k in zip(query.by, keys, strict=True)}, "value": r["n"]}
-            )
-    return table
+        return {"n": Count("pk", filter=kpi.numerator), "d": Count("pk")}
+    score = kpi.value(end) if kpi.kind == "score" and kpi.value else None
+    if score is not None:
+        return {"n": Count("pk"), **score.aggregates}  # type: ignore[attr-defined]
+    return {"n": Count("pk")}
+
+
+def summed_rows(kpi: Kpi, query: KpiQuery, totals: list[Row]) -> list[Row]:
+    """A ratio's, score's or count's table rows from its sums per slice, sorted by slice."""
+    keys = [f"k_{n}" for n in query.by]
+    score = kpi.value(query.end) if kpi.kind == "score" and kpi.value else None
+    rows = []
+    for r in sorted(totals, key=lambda r: [str(_key(r[k])) for k in keys]):
+        row: Row = {n: _key(r[k]) for n, k in zip(query.by, keys, strict=True)}
+        if kpi.kind == "ratio":
+            n, d = int(r["n"]), int(r["d"])  # type: ignore[call-overload]
+            row.update(numerator=n, denominator=d, value=ratio(n, d))
+        elif score is not None:
+            # A score: SQL counts and sums per slice, the domain formula combines them.
+            found = {"answers": r["n"], **{a: r[a] for a in score.aggregates}}  # type: ignore[attr-defined]
+            row.update(found, value=score.formula(found))  # type: ignore[attr-defined]
+        else:
+            row["value"] = r["n"]
+        rows.append(row)
+    return rows
 
 
 def _grouped(rows: Any, keys: list[str], **aggregates: Any) -> list[Row]:
