@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, django_auth
 from tierdesk.accounts.models import User
 from tierdesk.accounts.services import authenticate_token
 from tierdesk.errors import TierdeskError
+from tierdesk.renderers import OrjsonRenderer
 from tierdesk.uploads import refused_upload
 
 
@@ -25,6 +26,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api",
+    renderer=OrjsonRenderer(),
 )
 
 

@@ -8,7 +8,9 @@ hands every step to the one recorder.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -20,7 +22,7 @@ from tierdesk.domain.sla import Calendar, machine
 from tierdesk.errors import NotAllowed
 from tierdesk.sla import escalation
 from tierdesk.sla.models import LIVE_STATES, Notification, SlaClock, Transition
-from tierdesk.sla.recorder import CLOCK_FIELDS, Batch, collect, instant, value_of
+from tierdesk.sla.recorder import CLOCK_FIELDS, Batch, collect, instant, store, value_of
 from tierdesk.tickets.models import AuthorKind, MessageKind, Status, Ticket, TicketEvent
 from tierdesk.tiers.models import Metric, Tier
 from tierdesk.tiers.terms import Terms, calendar_of_version, pausing_statuses, terms_in_force
@@ -37,6 +39,67 @@ def calendar_of(row: SlaClock) -> Calendar:
     return calendar_of_version(row.calendar_version_id)
 
 
+@dataclass(slots=True)
+class Held:
+    """A locked ticket's clock rows, read once for every hook of one service call, and the
+    events, alerts and ledger rows the call writes, inserted together when it ends."""
+
+    stamp: int  # the tier's terms_stamp, read with the ticket in this transaction
+    rows: list[SlaClock] | None = None  # None: not read yet
+    pending: Batch = field(default_factory=Batch)
+
+    def flush(self) -> None:
+        self.pending.save()
+        self.pending = Batch()
+
+
+HELD = "_sla_held"
+
+
+@contextmanager
+def held_clocks(ticket: Ticket, *, new: bool = False) -> Iterator[None]:
+    """Inside, the hooks read the ticket's clocks once and its terms from the tier's cache.
+
+    For the ticket service's use cases, which hold the ticket row locked and its tier
+    freshly read in the same transaction (``new``: the ticket was just created, so it has
+    no clocks yet). Every ticket event recorded inside (``defer_event``) and every clock
+    step's rows are inserted on the way out, one INSERT per table, in the order recorded.
+    Outside, every hook reads and writes the database as it goes.
+    """
+    held = Held(stamp=ticket.tier.terms_stamp, rows=[] if new else None)
+    setattr(ticket, HELD, held)
+    try:
+        yield
+        held.flush()
+    finally:
+        delattr(ticket, HELD)
+
+
+def defer_event(ticket: Ticket, event: TicketEvent) -> bool:
+    """Keep ``event`` for the held ticket's single INSERT; False when nothing is held.
+
+    Its id is set when the service call ends; until then it may be named as a cause.
+    """
+    held = _held(ticket)
+    if held is None:
+        return False
+    held.pending.events.append(event)
+    return True
+
+
+def _held(ticket: Ticket) -> Held | None:
+    held: Held | None = getattr(ticket, HELD, None)
+    return held
+
+
+def _held_rows(ticket: Ticket, held: Held) -> list[SlaClock]:
+    if held.rows is None:
+        held.rows = list(SlaClock.objects.select_for_update(of=("self",)).filter(ticket=ticket))
+        for row in held.rows:
+            row.ticket = ticket
+    return held.rows
+
+
 class Change:
     """One ticket change's clock work: steps collected, then written and escalated together."""
 
@@ -46,6 +109,7 @@ class Change:
         self.ticket, self.at, self.actor, self.cause = ticket, second(at), actor, cause
         self.batch = Batch()
         self.rows: dict[int, SlaClock] = {}
+        self.started: list[tuple[SlaClock, machine.Step]] = []
 
     def apply(
         self,
@@ -71,14 +135,52 @@ class Change:
         self.rows[row.pk] = row
 
     def finish(self) -> None:
-        for row in self.rows.values():
-            row.save(update_fields=SAVED_FIELDS)
-        self.batch.save()
+        if self.started:
+            self._insert_started()
+        if self.rows:
+            SlaClock.objects.bulk_update(list(self.rows.values()), SAVED_FIELDS)
+        held = _held(self.ticket)
+        if held is None:
+            self.batch.save()
+        else:
+            held.pending.alerts.extend(self.batch.alerts)
+            held.pending.events.extend(self.batch.events)
+            held.pending.ledger.extend(self.batch.ledger)
+            if self.batch.escalate:
+                held.flush()  # escalations write events of their own, after these
         if not self.batch.escalate:
             return
         rules = escalation.rules_for([self.ticket.tier_id])
         for row, kind, at in self.batch.escalate:
             escalation.escalate(ticket=self.ticket, clock=row, on=kind, at=at, rules=rules)
+
+    def _insert_started(self) -> None:
+        """New clocks in one INSERT, already holding their first step's values.
+
+        The ledger and the events name each clock's id, so they are collected once the
+        INSERT has returned the ids; collecting stores the same values again and counts
+        the ledger sequence up from zero to what was inserted.
+        """
+        rows = [row for row, _ in self.started]
+        for row, step in self.started:
+            store(row, step.clock, self.at)
+            row.ledger_seq = len(step.events)
+        SlaClock.objects.bulk_create(rows)
+        for row, step in self.started:
+            row.ledger_seq = 0
+            collect(
+                self.batch,
+                row,
+                step,
+                ticket=self.ticket,
+                observed_at=self.at,
+                due_before=None,
+                actor=self.actor,
+                cause=self.cause,
+            )
+        held = _held(self.ticket)
+        if held is not None and held.rows is not None:
+            held.rows.extend(rows)
 
 
 def _pauses(policy_version_id: int, metric: str, status: str) -> bool:
@@ -86,19 +188,33 @@ def _pauses(policy_version_id: int, metric: str, status: str) -> bool:
 
 
 def _terms(ticket: Ticket, at: datetime) -> dict[str, Terms]:
+    held = _held(ticket)
     return terms_in_force(
-        tier_id=ticket.tier_id, priority=ticket.priority, channel=ticket.channel, at=at
+        tier_id=ticket.tier_id,
+        priority=ticket.priority,
+        channel=ticket.channel,
+        at=at,
+        stamp=held.stamp if held is not None else None,
     )
 
 
-def _start(change: Change, metric: str, terms: Terms) -> SlaClock:
-    ticket = change.ticket
-    last = (
+def _last_cycle(ticket: Ticket, metric: str) -> int | None:
+    held = _held(ticket)
+    if held is not None:
+        return max((r.cycle for r in _held_rows(ticket, held) if r.metric == metric), default=None)
+    last: int | None = (
         SlaClock.objects.filter(ticket=ticket, metric=metric)
         .order_by("-cycle")
         .values_list("cycle", flat=True)
         .first()
     )
+    return last
+
+
+def _start(change: Change, metric: str, terms: Terms) -> SlaClock:
+    """A new clock, inserted with the others when the change finishes."""
+    ticket = change.ticket
+    last = _last_cycle(ticket, metric)
     calendar = calendar_of_version(terms.calendar_version_id)
     step = machine.start(
         at=change.at,
@@ -119,12 +235,19 @@ def _start(change: Change, metric: str, terms: Terms) -> SlaClock:
         warn_percent=terms.warn_percent,
         state=step.clock.state.value,
     )
-    row.save()  # the ledger and the events name the clock's id
-    change.apply(row, step)
+    change.started.append((row, step))
     return row
 
 
+def _is_live(row: SlaClock) -> bool:
+    return row.state in LIVE_STATES and row.stopped_at is None
+
+
 def _live(ticket: Ticket, *metrics: str) -> list[SlaClock]:
+    held = _held(ticket)
+    if held is not None:
+        rows = _held_rows(ticket, held)
+        return [r for r in rows if _is_live(r) and (not metrics or r.metric in metrics)]
     qs = SlaClock.objects.select_for_update(of=("self",)).filter(
         ticket=ticket, state__in=LIVE_STATES, stopped_at=None
     )
@@ -139,6 +262,10 @@ def _live(ticket: Ticket, *metrics: str) -> list[SlaClock]:
 def nearest_due(ticket: Ticket) -> datetime | None:
     """The ticket's nearest due time, which the agent queue sorts by; the ticket service
     stores it with the rest of each change, so the hooks below leave the ticket row alone."""
+    held = _held(ticket)
+    if held is not None:
+        dues = [r.due_at for r in _held_rows(ticket, held) if _is_live(r) and r.due_at]
+        return min(dues, default=None)
     return (
         SlaClock.objects.filter(ticket=ticket, state__in=LIVE_STATES, stopped_at=None)
         .exclude(due_at=None)
@@ -241,7 +368,11 @@ def _start_new_metrics(change: Change, terms: dict[str, Terms], live: set[str]) 
     next response waits for the customer's next message as usual.
     """
     ticket = change.ticket
-    had = set(SlaClock.objects.filter(ticket=ticket).values_list("metric", flat=True))
+    held = _held(ticket)
+    if held is not None:
+        had = {r.metric for r in _held_rows(ticket, held)}
+    else:
+        had = set(SlaClock.objects.filter(ticket=ticket).values_list("metric", flat=True))
     answered = _agent_has_answered(ticket)
     wanted = {
         Metric.RESOLUTION: True,

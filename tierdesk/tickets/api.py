@@ -4,14 +4,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from tierdesk.customers.selectors import contact_for
-from tierdesk.pagination import Page
+from tierdesk.pagination import CursorPage
+from tierdesk.renderers import json_response
 from tierdesk.sla.explain import explained_clock
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import Ticket
+from tierdesk.tickets.page import ticket_page
 from tierdesk.tickets.schemas import (
     AttachmentOut,
     ClockExplanationOut,
@@ -22,7 +23,7 @@ from tierdesk.tickets.schemas import (
     TagsIn,
     TicketDetailOut,
     TicketIn,
-    TicketOut,
+    TicketPageOut,
     TicketPatchIn,
     TicketQuery,
 )
@@ -42,10 +43,20 @@ def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[object]:
     return Status(201, services.upload_attachment(actor=request.auth, upload=file))
 
 
-@router.get("", response=list[TicketOut])
-@paginate(Page)
-def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> object:
-    return selectors.ticket_list(user=request.auth, filters=TicketFilters(**filters.dict()))
+@router.get("", response=TicketPageOut)
+def list_tickets(
+    request: HttpRequest, filters: Query[TicketQuery], page: Query[CursorPage]
+) -> HttpResponse:
+    """A page of tickets; ``count`` stops at 10,000 (``count_capped`` says so)."""
+    return json_response(
+        ticket_page(
+            user=request.auth,
+            filters=TicketFilters(**filters.dict()),
+            limit=page.limit,
+            offset=page.offset,
+            cursor=page.cursor,
+        )
+    )
 
 
 @router.post("", response={201: TicketDetailOut})

@@ -129,6 +129,15 @@ class TicketOut(Out):
         return reply_due_at(obj.clocks.all())
 
 
+class TicketPageOut(Out):
+    items: list[TicketOut]
+    count: int = Field(description="Matching tickets, counted up to 10,000.")
+    count_capped: bool = Field(description="True when more than 10,000 match: count is 10,000.")
+    next_cursor: str | None = Field(
+        description="Pass as cursor for the next page; empty on the last page."
+    )
+
+
 def _reader_is_agent(context: dict[str, Any] | None) -> bool:
     request = (context or {}).get("request")
     user = getattr(request, "auth", None) or getattr(request, "user", None)

@@ -46,9 +46,12 @@ def record_event(
     after: Any = None,
     **data: Any,
 ) -> TicketEvent:
-    event = TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket, kind=kind, actor=actor, at=at, before=before, after=after, data=data
     )
+    if sla.defer_event(ticket, event):
+        return event  # inserted and dispatched with the rest of the service call's rows
+    event.save()
     dispatch([event])
     return event
 
@@ -127,7 +130,12 @@ def upload_attachment(*, actor: User | None, upload: UploadedFile) -> Attachment
 
 
 def check_channel(
-    *, requester: Contact, channel: str, at: datetime, logged_by_agent: bool = False
+    *,
+    requester: Contact,
+    channel: str,
+    at: datetime,
+    logged_by_agent: bool = False,
+    stamp: int | None = None,
 ) -> None:
     """Refuse a channel the requester's tier lacks, or a live one outside its hours.
 
@@ -138,9 +146,10 @@ def check_channel(
     refused for the hour, only for a channel the tier lacks. A refusal is kept on the
     customer's timeline in its own transaction, and nothing else is written: call this
     outside any transaction of yours, or the record is rolled back with your work.
+    ``stamp``: the tier's ``terms_stamp`` when its row was read just now (``tiers.terms``).
     """
     tier = requester.organization.tier
-    decision = channel_gate(tier_id=tier.pk, channel=channel, at=at)
+    decision = channel_gate(tier_id=tier.pk, channel=channel, at=at, stamp=stamp)
     if decision.accepted or (logged_by_agent and decision.refusal == "closed"):
         return
     user = requester.user
@@ -221,7 +230,14 @@ def open_ticket(
         requester = author.contact
     elif requester is None:
         raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
-    check_channel(requester=requester, channel=channel, at=now, logged_by_agent=author.is_agent)
+    organization = _organization_of(requester)
+    check_channel(
+        requester=requester,
+        channel=channel,
+        at=now,
+        logged_by_agent=author.is_agent,
+        stamp=organization.tier.terms_stamp,
+    )
     return _open_ticket(
         actor=actor,
         author=author,
@@ -234,7 +250,16 @@ def open_ticket(
         attachments=attachments,
         external_id=external_id,
         at=now,
+        organization=organization,
     )
+
+
+def _organization_of(requester: Contact) -> Organization:
+    """The requester's organization and tier read now, in one query: the tier's terms stamp
+    must be the current one for the cached terms to be trusted."""
+    organization = Organization.objects.select_related("tier").get(pk=requester.organization_id)
+    requester.organization = organization
+    return organization
 
 
 def _author_of(actor: User | None) -> Author:
@@ -312,13 +337,15 @@ def _open_ticket(
     at: datetime,
     external_id: str = "",
     follow_up_of: Ticket | None = None,
+    organization: Organization | None = None,
 ) -> Ticket:
     by_agent = author.is_agent
+    organization = organization or _organization_of(requester)
     ticket = Ticket.objects.create(
         subject=subject,
         requester=requester,
-        organization_id=requester.organization_id,
-        tier=requester.organization.tier,
+        organization_id=organization.pk,
+        tier=organization.tier,
         channel=channel,
         priority=priority,
         status=Status.OPEN if by_agent else Status.NEW,
@@ -326,6 +353,29 @@ def _open_ticket(
         follow_up_of=follow_up_of,
         created_at=at,
         updated_at=at,
+    )
+    with sla.held_clocks(ticket, new=True):
+        _fill_new_ticket(ticket, actor, author, body, requester, tags, attachments, at, external_id)
+    return ticket
+
+
+def _fill_new_ticket(
+    ticket: Ticket,
+    actor: User | None,
+    author: Author,
+    body: str,
+    requester: Contact,
+    tags: Iterable[str],
+    attachments: Sequence[int],
+    at: datetime,
+    external_id: str,
+) -> None:
+    """The new ticket's tags, first message, clocks and their events, in bulk where it can."""
+    subject, channel, priority, follow_up_of = (
+        ticket.subject,
+        ticket.channel,
+        ticket.priority,
+        ticket.follow_up_of,
     )
     tag_objs = _tags(tags)
     if tag_objs:
@@ -367,7 +417,6 @@ def _open_ticket(
     )
     sla.start_clocks(ticket=ticket, at=at, cause=created)
     _save(ticket, at)
-    return ticket
 
 
 def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime) -> None:
@@ -465,6 +514,24 @@ def _reply(
     now: datetime,
 ) -> Message:
     ticket = _locked(ticket)
+    with sla.held_clocks(ticket):
+        return _reply_locked(
+            actor, author, ticket, body, attachments, status, channel, external_id, in_reply_to, now
+        )
+
+
+def _reply_locked(
+    actor: User | None,
+    author: Author,
+    ticket: Ticket,
+    body: str,
+    attachments: Sequence[int],
+    status: str | None,
+    channel: str | None,
+    external_id: str,
+    in_reply_to: Message | None,
+    now: datetime,
+) -> Message:
     # A customer's message is on the channel it came in by; answers go out on the ticket's.
     channel = channel if channel and author.is_customer else ticket.channel
     if author.is_customer:

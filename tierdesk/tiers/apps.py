@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class TiersConfig(AppConfig):
     name = "tierdesk.tiers"
     label = "tiers"
+
+    def ready(self) -> None:
+        from tierdesk.tiers import signals
+
+        signals.connect()

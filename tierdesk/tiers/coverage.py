@@ -83,9 +83,13 @@ def channel_hours(*, tier_id: int, at: datetime) -> list[ChannelHours]:
     return _hours(coverage, at)
 
 
-def _hours(coverage: dict[str, int], at: datetime) -> list[ChannelHours]:
+def _hours(
+    coverage: dict[str, int], at: datetime, tier_id: int | None = None, stamp: int | None = None
+) -> list[ChannelHours]:
     versions = {
-        calendar_id: calendar_version_in_force(calendar_id=calendar_id, at=at).pk
+        calendar_id: calendar_version_in_force(
+            calendar_id=calendar_id, at=at, tier_id=tier_id, stamp=stamp
+        ).pk
         for calendar_id in sorted(set(coverage.values()))
     }
     hours = []
@@ -122,15 +126,17 @@ def gate(*, channel: str, at: datetime, included: Sequence[ChannelHours]) -> Gat
     return Gate(channel=channel, at=at, included=tuple(included), refusal=refusal)
 
 
-def channel_gate(*, tier_id: int, channel: str, at: datetime) -> Gate:
+def channel_gate(*, tier_id: int, channel: str, at: datetime, stamp: int | None = None) -> Gate:
     """``gate`` at ``at``; a written channel the tier includes costs one query, no calendar.
 
-    Its ``included`` is then empty: nothing needs saying about hours to accept it.
+    Its ``included`` is then empty: nothing needs saying about hours to accept it. With
+    the tier's ``terms_stamp`` the versions come from the tier's cached timeline.
     """
-    coverage: dict[str, int] = policy_in_force(tier_id=tier_id, at=at).rules["coverage"]
+    policy = policy_in_force(tier_id=tier_id, at=at, stamp=stamp)
+    coverage: dict[str, int] = policy.rules["coverage"]
     if channel in coverage and channel not in LIVE_CHANNELS:
         return Gate(channel=channel, at=at, included=(), refusal="")
-    return gate(channel=channel, at=at, included=_hours(coverage, at))
+    return gate(channel=channel, at=at, included=_hours(coverage, at, tier_id, stamp))
 
 
 def refusal_message(g: Gate, *, tier_name: str, tz: tzinfo | None = None) -> str:

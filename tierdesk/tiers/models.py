@@ -123,6 +123,9 @@ class Tier(models.Model):
     )
     # metric -> the ticket statuses during which that metric's clock stops counting.
     pausing_statuses = models.JSONField(default=default_pausing_statuses)
+    # Bumped by every new policy or calendar version: the key of the cached version
+    # timeline (tiers.terms), so a fresh tier row says whether the cache still holds.
+    terms_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["rank"]

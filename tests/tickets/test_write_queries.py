@@ -1,0 +1,72 @@
+"""Writes cost a fixed, small number of queries: terms, calendars and clocks read once.
+
+Measured in committed transactions, as a server runs them (a test's own transaction would
+add a savepoint pair to each). Caches are warm after the first write, as in a running
+server; a new policy version moves the tier's stamp and the next write reads it.
+"""
+
+import pytest
+
+from tests.conftest import T0
+from tierdesk.tickets import services
+from tierdesk.tickets.models import EventKind, TicketEvent
+from tierdesk.tiers.models import Tier, TierPolicyVersion
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+OPEN_TICKET_QUERIES = 9  # issue 23's goal: at most 12
+REPLY_QUERIES = 10  # issue 23's goal: at most 10
+CREATE_REQUEST_QUERIES = 15  # the service, the token, and the ticket read back for the answer
+
+
+def _with_transaction(statements):
+    """Django logs the transaction's BEGIN and COMMIT as queries too."""
+    return statements + 2
+
+
+def _open(carol):
+    return services.open_ticket(actor=carol, subject="Cannot log in", body="No.", channel="email")
+
+
+def test_opening_a_ticket_is_pinned(carol, django_assert_max_num_queries):
+    _open(carol)
+    with django_assert_max_num_queries(_with_transaction(OPEN_TICKET_QUERIES)):
+        ticket = _open(carol)
+    kinds = set(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
+    assert {EventKind.CREATED, EventKind.MESSAGE_ADDED, EventKind.CLOCK_STARTED} <= kinds
+    assert ticket.clocks.count() == 2 and ticket.sla_due_at is not None
+
+
+def test_an_agent_reply_is_pinned(alice, carol, django_assert_max_num_queries):
+    services.reply(actor=alice, ticket=_open(carol), body="On it.")
+    ticket = _open(carol)
+    with django_assert_max_num_queries(_with_transaction(REPLY_QUERIES)):
+        services.reply(actor=alice, ticket=ticket, body="On it.")
+    ticket.refresh_from_db()
+    assert ticket.status == "open" and ticket.first_response_at is not None
+    assert ticket.clocks.filter(metric="periodic_update").exists()
+
+
+def test_the_create_request_is_pinned(api, carol, django_assert_max_num_queries):
+    client = api(carol)
+    client.post("/tickets", {"subject": "Warm", "body": "up", "channel": "email"})
+    with django_assert_max_num_queries(_with_transaction(CREATE_REQUEST_QUERIES)):
+        response = client.post("/tickets", {"subject": "Hi", "body": "there", "channel": "email"})
+    assert response.status_code == 201 and response.body["reply_due_at"]
+
+
+def test_a_new_policy_version_reaches_the_next_write(carol):
+    first = _open(carol)
+    tier = Tier.objects.get(name="Premium")
+    current = TierPolicyVersion.objects.filter(tier=tier).order_by("-effective_from").first()
+    rules = {**current.rules, "targets": {**current.rules["targets"]}}
+    rules["targets"]["normal"] = {
+        **rules["targets"]["normal"],
+        "first_response": {"target_seconds": 60, "business_time": False, "warn_percent": 75},
+    }
+    TierPolicyVersion.objects.create(
+        tier=tier, number=current.number + 1, effective_from=T0, rules=rules, created_at=T0
+    )
+    second = _open(carol)
+    target = {t.pk: t.clocks.get(metric="first_response").target_seconds for t in (first, second)}
+    assert target[second.pk] == 60 and target[first.pk] != 60
