@@ -1,5 +1,7 @@
 """Server-rendered pages: the agent queue, a ticket's conversation, the reply form (htmx)."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tierdesk.accounts.selectors import eligible_agents
 from tierdesk.customers.selectors import contact_by_email
-from tierdesk.errors import TierdeskError
+from tierdesk.errors import NotAllowed, TierdeskError
 from tierdesk.sla.explain import answer_promises, explained_clock
 from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
@@ -21,6 +23,7 @@ from tierdesk.tickets.models import Message, MessageKind, Status, Ticket
 from tierdesk.tickets.selectors import TicketFilters
 from tierdesk.tiers.models import Channel
 from tierdesk.uploads import refused_upload
+from tierdesk.web.clock_reading import fold_cycles
 from tierdesk.web.feedback import form_refusal, invalid_form
 from tierdesk.web.forms import (
     NewTicketForm,
@@ -53,8 +56,7 @@ def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None
     now = timezone.now()
     clocks = [clock_view(c, now) for c in ticket.clocks.all()]
     return {
-        "ticket": ticket,
-        "now": now,
+        **_clock_context(ticket, clocks, now),
         "conversation": selectors.conversation(user=request.user, ticket=ticket),
         "clocks": clocks,
         "answer_promises": answer_promises(clocks),
@@ -78,6 +80,31 @@ def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except TierdeskError as error:
         return render(request, "web/error.html", {"error": error}, status=error.status)
     return render(request, "web/ticket.html", context)
+
+
+def _clock_context(ticket: Ticket, clocks: list[dict], now: datetime) -> dict:
+    current, earlier = fold_cycles(clocks)
+    return {
+        "ticket": ticket,
+        "now": now,
+        "clocks": clocks,
+        "current_clocks": current,
+        "earlier_clocks": earlier,
+    }
+
+
+@login_required
+def ticket_clocks(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The clocks panel alone, fetched every 30 s so the time left moves without a reload."""
+    try:
+        ticket = selectors.ticket_for(request.user, ticket_id)
+        if not request.user.is_agent:
+            raise NotAllowed("The service-level clocks are for the support team.")
+    except TierdeskError as error:
+        return render(request, "web/error.html", {"error": error}, status=error.status)
+    now = timezone.now()
+    clocks = [clock_view(c, now) for c in ticket.clocks.all()]
+    return render(request, "web/_clocks.html", _clock_context(ticket, clocks, now))
 
 
 @login_required

@@ -93,3 +93,19 @@
   document.addEventListener("htmx:load", function (evt) { restoreDrafts(evt.detail.elt); });
   document.addEventListener("DOMContentLoaded", function () { restoreDrafts(document); });
 })();
+
+// Parts marked data-refresh (clocks, the queue) are fetched again every 30 seconds, so time
+// left moves and new tickets appear without a reload; never while the tab is hidden or
+// while the agent has something open inside (an explanation, a folded list, a selection).
+(function () {
+  "use strict";
+  var EVERY_MS = 30000;
+  setInterval(function () {
+    if (document.hidden || typeof htmx === "undefined") { return; }
+    document.querySelectorAll("[data-refresh]").forEach(function (part) {
+      var busy = part.querySelector(".explain-slot:not(:empty), details[open], input[type=checkbox]:checked");
+      if (busy || part.contains(document.activeElement)) { return; }
+      htmx.ajax("GET", part.dataset.refresh, { source: part, target: part, swap: "outerHTML" });
+    });
+  }, EVERY_MS);
+})();
