@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tierdesk.web.middleware.UserTimeZone",
+    "tierdesk.web.middleware.HtmxSignIn",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -108,6 +109,8 @@ ASGI_APPLICATION = "tierdesk.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "dashboard:landing"
+# A refused token is explained beside the form (htmx) or on a styled page, never Django's.
+CSRF_FAILURE_VIEW = "tierdesk.web.errors.csrf_failure"
 LOGOUT_REDIRECT_URL = "web:login"
 
 TEMPLATES = [

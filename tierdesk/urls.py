@@ -18,3 +18,6 @@ urlpatterns = [
     path("reports/", include("tierdesk.reports.urls")),
     path("", include("tierdesk.web.urls")),
 ]
+
+handler404 = "tierdesk.web.errors.page_not_found"
+handler403 = "tierdesk.web.errors.permission_denied"

@@ -1,6 +1,7 @@
 """Forms of the web UI; they validate at the edge and hand clean values to the services."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django import forms
 
@@ -10,10 +11,14 @@ from tierdesk.tiers.models import Channel, Priority
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=65_536)
-    kind = forms.ChoiceField(choices=MessageKind.choices, initial=MessageKind.PUBLIC)
-    status = forms.ChoiceField(choices=[("", "Keep status"), *Status.choices], required=False)
-    attachment = forms.FileField(required=False)
+    body = forms.CharField(
+        label="Your reply", widget=forms.Textarea(attrs={"rows": 5}), max_length=65_536
+    )
+    kind = forms.ChoiceField(label="Type", choices=MessageKind.choices, initial=MessageKind.PUBLIC)
+    status = forms.ChoiceField(
+        label="Then set", choices=[("", "Keep status"), *Status.choices], required=False
+    )
+    attachment = forms.FileField(label="Attach a file", required=False)
 
 
 class UpdateForm(forms.Form):
@@ -29,6 +34,36 @@ class UpdateForm(forms.Form):
             ("", "Nobody"),
             *((a.pk, a.get_full_name() or a.username) for a in agents),
         ]
+
+
+UPDATE_FIELDS = ("status", "priority", "assignee_id")
+
+
+def changed_fields(form: UpdateForm, posted: Mapping[str, str]) -> dict[str, Any]:
+    """Only what the agent changed: each field differs from the value the form was drawn with.
+
+    The form carries ``<field>_was``; a field equal to it was left alone, so a form drawn
+    before someone else's change can never write the old value back. A post without
+    ``_was`` (a script, an old page) means every field it sends.
+    """
+    changes = {}
+    for name in UPDATE_FIELDS:
+        was = posted.get(f"{name}_was")
+        if was is None or posted.get(name, "") != was:
+            changes[name] = form.cleaned_data[name]
+    return changes
+
+
+def describe_changes(form: UpdateForm, changes: Mapping[str, Any]) -> str:
+    if not changes:
+        return "Nothing to save: you changed nothing."
+    said = []
+    for name in UPDATE_FIELDS:
+        if name in changes:
+            field = form[name]
+            shown = dict(field.field.choices).get(changes[name] or "", changes[name])  # type: ignore[attr-defined]
+            said.append(f"{field.label.lower()} {shown}")
+    return "Saved: " + ", ".join(said) + "."
 
 
 class NewTicketForm(forms.Form):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("contact/sent/", contact.contact_sent, name="contact_sent"),
     path("tickets/<int:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
+    path("tickets/<int:ticket_id>/clocks/", views.ticket_clocks, name="clocks"),
     path(
         "tickets/<int:ticket_id>/clocks/<int:clock_id>/explain/",
         views.clock_explanation,

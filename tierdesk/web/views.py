@@ -1,9 +1,12 @@
 """Server-rendered pages: the agent queue, a ticket's conversation, the reply form (htmx)."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -11,16 +14,24 @@ from django.views.decorators.http import require_POST
 
 from tierdesk.accounts.selectors import eligible_agents
 from tierdesk.customers.selectors import contact_by_email
-from tierdesk.errors import TierdeskError
+from tierdesk.errors import NotAllowed, TierdeskError
 from tierdesk.sla.explain import answer_promises, explained_clock
 from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
-from tierdesk.tickets.models import MessageKind
+from tierdesk.tickets.models import Message, MessageKind, Status, Ticket
 from tierdesk.tickets.selectors import TicketFilters
 from tierdesk.tiers.models import Channel
 from tierdesk.uploads import refused_upload
-from tierdesk.web.forms import NewTicketForm, ReplyForm, UpdateForm
+from tierdesk.web.clock_reading import fold_cycles
+from tierdesk.web.feedback import form_refusal, invalid_form
+from tierdesk.web.forms import (
+    NewTicketForm,
+    ReplyForm,
+    UpdateForm,
+    changed_fields,
+    describe_changes,
+)
 
 
 @login_required
@@ -45,7 +56,7 @@ def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None
     now = timezone.now()
     clocks = [clock_view(c, now) for c in ticket.clocks.all()]
     return {
-        "ticket": ticket,
+        **_clock_context(ticket, clocks, now),
         "conversation": selectors.conversation(user=request.user, ticket=ticket),
         "clocks": clocks,
         "answer_promises": answer_promises(clocks),
@@ -71,6 +82,31 @@ def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(request, "web/ticket.html", context)
 
 
+def _clock_context(ticket: Ticket, clocks: list[dict], now: datetime) -> dict:
+    current, earlier = fold_cycles(clocks)
+    return {
+        "ticket": ticket,
+        "now": now,
+        "clocks": clocks,
+        "current_clocks": current,
+        "earlier_clocks": earlier,
+    }
+
+
+@login_required
+def ticket_clocks(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The clocks panel alone, fetched every 30 s so the time left moves without a reload."""
+    try:
+        ticket = selectors.ticket_for(request.user, ticket_id)
+        if not request.user.is_agent:
+            raise NotAllowed("The service-level clocks are for the support team.")
+    except TierdeskError as error:
+        return render(request, "web/error.html", {"error": error}, status=error.status)
+    now = timezone.now()
+    clocks = [clock_view(c, now) for c in ticket.clocks.all()]
+    return render(request, "web/_clocks.html", _clock_context(ticket, clocks, now))
+
+
 @login_required
 def clock_explanation(request: HttpRequest, ticket_id: int, clock_id: int) -> HttpResponse:
     """Why a clock is due when it is: a panel for htmx, a page without it."""
@@ -89,43 +125,61 @@ def clock_explanation(request: HttpRequest, ticket_id: int, clock_id: int) -> Ht
 @require_POST
 def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
-    error = None
     try:
         ticket = selectors.ticket_for(request.user, ticket_id)
+    except TierdeskError as exc:
+        return render(request, "web/error.html", {"error": exc}, status=exc.status)
+    try:
         refused = refused_upload(request)
         if refused is not None:
             raise refused
-        if form.is_valid():
-            data = form.cleaned_data
-            files = []
-            if data["attachment"]:
-                upload = services.upload_attachment(actor=request.user, upload=data["attachment"])
-                files = [upload.pk]
-            if data["kind"] == MessageKind.INTERNAL:
-                services.add_note(
-                    actor=request.user, ticket=ticket, body=data["body"], attachments=files
-                )
-            else:
-                message = services.reply(
-                    actor=request.user,
-                    ticket=ticket,
-                    body=data["body"],
-                    status=data["status"] or None,
-                    attachments=files,
-                    channel=Channel.WEB,
-                )
-                if message.ticket_id != ticket.pk:
-                    return _to_follow_up(request, message.ticket_id)
-            form = ReplyForm()
-        context = _ticket_context(request, ticket_id, form)
+        if not form.is_valid():
+            raise invalid_form(form)
+        message = _send(request, ticket, form.cleaned_data)
     except TierdeskError as exc:
-        if exc.status == 404:
-            return render(request, "web/error.html", {"error": exc}, status=404)
-        error = exc
+        if request.htmx:
+            return form_refusal(exc)
         context = _ticket_context(request, ticket_id, form)
-    context["error"] = error
-    template = "web/_conversation.html" if request.htmx else "web/ticket.html"
-    return render(request, template, context, status=error.status if error else 200)
+        context["reply_error"] = exc.message
+        return render(request, "web/ticket.html", context, status=exc.status)
+    if message.ticket_id != ticket.pk:
+        return _to_follow_up(request, message.ticket_id)
+    notice = _sent_notice(message.kind, form.cleaned_data["status"])
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("web:ticket", ticket_id=ticket_id)
+    context = _ticket_context(request, ticket_id)
+    context["reply_notice"] = notice
+    # The side panel comes along out of band: a reply may have changed status and clocks.
+    return HttpResponse(
+        render_to_string("web/_conversation.html", context, request)
+        + render_to_string("web/_side.html", {**context, "oob": True}, request)
+    )
+
+
+def _send(request: HttpRequest, ticket: Ticket, data: dict) -> Message:
+    files = []
+    if data["attachment"]:
+        files = [services.upload_attachment(actor=request.user, upload=data["attachment"]).pk]
+    if data["kind"] == MessageKind.INTERNAL:
+        return services.add_note(
+            actor=request.user, ticket=ticket, body=data["body"], attachments=files
+        )
+    return services.reply(
+        actor=request.user,
+        ticket=ticket,
+        body=data["body"],
+        status=data["status"] or None,
+        attachments=files,
+        channel=Channel.WEB,
+    )
+
+
+def _sent_notice(kind: str, status: str) -> str:
+    done = "Internal note added." if kind == MessageKind.INTERNAL else "Reply sent."
+    if status and kind != MessageKind.INTERNAL:
+        return f"{done} Status is now {Status(status).label}."
+    return done
 
 
 def _to_follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
@@ -151,16 +205,26 @@ def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
     form = UpdateForm(request.POST, agents=eligible_agents(ticket=None))
     try:
         ticket = selectors.ticket_for(request.user, ticket_id)
-        if form.is_valid():
-            services.update_ticket(actor=request.user, ticket=ticket, changes=form.cleaned_data)
-            messages.success(request, "Ticket updated.")
-        else:
-            messages.error(request, "Choose a valid status and priority.")
     except TierdeskError as exc:
-        if exc.status == 404:
-            return render(request, "web/error.html", {"error": exc}, status=404)
+        return render(request, "web/error.html", {"error": exc}, status=exc.status)
+    try:
+        if not form.is_valid():
+            raise invalid_form(form)
+        changes = changed_fields(form, request.POST)
+        if changes:
+            services.update_ticket(actor=request.user, ticket=ticket, changes=changes)
+    except TierdeskError as exc:
+        if request.htmx:
+            return form_refusal(exc)
         messages.error(request, exc.message)
-    return redirect("web:ticket", ticket_id=ticket_id)
+        return redirect("web:ticket", ticket_id=ticket_id)
+    notice = describe_changes(form, changes)
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("web:ticket", ticket_id=ticket_id)
+    context = _ticket_context(request, ticket_id)
+    context["side_notice"] = notice
+    return render(request, "web/_side.html", context)
 
 
 @login_required

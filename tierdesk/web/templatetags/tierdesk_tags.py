@@ -1,22 +1,24 @@
 """Template filters for how support people read time: '1h 05m left', '35m late'."""
 
+from datetime import datetime
+from typing import Any
+
 from django import template
+
+from tierdesk.web import clock_reading
 
 register = template.Library()
 
 
 @register.filter
-def span(seconds: int) -> str:
-    """A business-time span in days, hours and minutes, rounded down to the minute."""
-    seconds = abs(int(seconds))
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes = rest // 60
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m"
+def span(seconds: int, business: bool = False) -> str:  # noqa: FBT001, FBT002 (a filter's argument)
+    """A span rounded down to the minute: business time in hours, calendar time in days."""
+    return clock_reading.span(seconds, business=bool(business))
+
+
+@register.filter("clock_reading")
+def clock_reading_filter(clock: dict[str, Any], now: datetime) -> clock_reading.ClockReading:
+    return clock_reading.read_clock(clock, now)
 
 
 METRIC_LABELS = {
