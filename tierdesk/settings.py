@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TIERDESK_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -282,6 +284,34 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Pages run only scripts and styles served by tierdesk itself (docs/deploy.md): no inline
+# script, no inline style, nothing from another origin. WebSockets to this host are 'self'.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Behind a TLS-terminating proxy (TIERDESK_BEHIND_TLS=1, docs/deploy.md): trust its
+# X-Forwarded-Proto, send plain HTTP to HTTPS, cookies only over TLS, and HSTS. The probes
+# stay reachable over plain HTTP, since load balancers check backends without TLS.
+TIERDESK_BEHIND_TLS = env_bool("TIERDESK_BEHIND_TLS", default=False)
+if TIERDESK_BEHIND_TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("TIERDESK_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TIERDESK_HSTS_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("TIERDESK_HSTS_PRELOAD", default=True)
 
 LOGGING = {
     "version": 1,

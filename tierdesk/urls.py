@@ -1,7 +1,9 @@
 """URL map: the web UI at /, the REST API at /api/, configuration at /admin/."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from tierdesk.api import api
 from tierdesk.health import healthz, readyz
@@ -9,6 +11,8 @@ from tierdesk.health import healthz, readyz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Browsers ask for it on pages that name no icon (the admin, the API docs).
+    path("favicon.ico", RedirectView.as_view(url=static("tierdesk/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("wfm/", include("tierdesk.workforce.urls")),

@@ -30,7 +30,11 @@ def test_manager_lands_on_the_dashboard_and_it_refreshes_itself(page, live_serve
     )
     # htmx polls the fragment every 30 s and swaps it in place: the count moves on its own.
     page.wait_for_function(
-        f"document.querySelector('#dash-live').dataset.updated !== '{stamp}'", timeout=45_000
+        # A function, not a bare expression: Playwright would eval() that, which the
+        # page's Content-Security-Policy refuses.
+        "(stamp) => document.querySelector('#dash-live').dataset.updated !== stamp",
+        arg=stamp,
+        timeout=45_000,
     )
     assert created(page) == "7"
     assert page.locator("form.dash-filters").count() == 1  # only the fragment was swapped

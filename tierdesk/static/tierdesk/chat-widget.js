@@ -27,17 +27,9 @@
 
   // --- the panel -----------------------------------------------------------------------
   var root = el("div", { class: "tierdesk-chat", "data-state": "idle" });
-  var style = el("style");
-  style.textContent =
-    ".tierdesk-chat{font:14px system-ui,sans-serif;max-width:360px;border:1px solid #ccc;border-radius:8px;background:#fff;color:#222}" +
-    ".tierdesk-chat.floating{position:fixed;right:16px;bottom:16px;z-index:2147483000;box-shadow:0 4px 16px #0003}" +
-    ".tierdesk-chat header{padding:8px 12px;background:#234;color:#fff;border-radius:8px 8px 0 0;display:flex;justify-content:space-between}" +
-    ".tierdesk-chat ol{list-style:none;margin:0;padding:8px;max-height:320px;overflow-y:auto}" +
-    ".tierdesk-chat li{margin:4px 0;padding:6px 8px;border-radius:6px;background:#eef}" +
-    ".tierdesk-chat li.customer{background:#efe;margin-left:32px}.tierdesk-chat li.pending{opacity:.6}" +
-    ".tierdesk-chat .who{font-size:11px;color:#555}.tierdesk-chat .status{padding:0 12px;font-size:12px;color:#555;min-height:1.2em}" +
-    ".tierdesk-chat form{display:flex;gap:4px;padding:8px}.tierdesk-chat textarea{flex:1;min-height:2.5em}" +
-    ".tierdesk-chat .refusal{padding:8px 12px}.tierdesk-chat .refusal form{flex-direction:column}";
+  // A stylesheet beside this script, not an inline <style>: pages with a strict
+  // Content-Security-Policy accept it when they accept the script.
+  var style = el("link", { rel: "stylesheet", href: new URL("chat-widget.css", base).href });
   var header = el("header");
   var title = el("strong", {}, "Chat with us");
   var closeBtn = el("button", { type: "button", class: "tierdesk-leave", title: "End chat" }, "End chat");
