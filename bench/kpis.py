@@ -330,7 +330,7 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
             tuple(
                 "ticket_id metric cycle state target_seconds business_time warn_percent "
                 "started_at elapsed_seconds breached_at achieved_at stopped_at cancelled_at "
-                "ledger_seq".split()
+                "ledger_seq tier_id organization_id channel priority group_id assignee_id".split()
             ),
             postgres=postgres,
         )
@@ -383,6 +383,7 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
             if earlier and rng.random() < 0.02 and earlier[-1][0] < created:
                 follow_up_of = earlier[-1][1]
             solved, closed = h["solved"], h["closed"]
+            priority = weighted(rng, PRIORITY_MIX)
             status = "closed" if closed else "solved" if solved else "open"
             replies = [at for kind, who, at in h["msgs"] if kind == "public" and who == "agent"]
             if status == "open" and not replies:
@@ -397,7 +398,7 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
                     tiers[tier],
                     channel,
                     status,
-                    weighted(rng, PRIORITY_MIX),
+                    priority,
                     group,
                     agent,
                     by_agent,
@@ -456,6 +457,13 @@ def generate(n_tickets: int, *, postgres: bool) -> dict[str, int]:
                         ts(stopped or cancelled),
                         ts(cancelled),
                         0,
+                        # The ticket's slices, as the SLA services copy them.
+                        tiers[tier],
+                        org_id,
+                        channel,
+                        priority,
+                        group,
+                        agent,
                     )
                 )
         # NPS waves: every contact asked once a quarter, about the relationship (no ticket).

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from tierdesk.accounts.models import AgentGroup
+from tierdesk.customers.models import Organization
 from tierdesk.tickets.models import Ticket
 from tierdesk.tiers.models import Metric, Tier
 
@@ -51,6 +52,25 @@ class SlaClock(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # How many ledger rows the clock has: the next row's seq, kept on the locked clock row.
     ledger_seq = models.PositiveIntegerField(default=0)
+    # The ticket's KPI slices, copied so that the clock KPIs group and filter without
+    # joining a million tickets; kept equal to the ticket's by the ticket services
+    # (tickets.services._save, sla.services.copy_ticket_slices) in the same transaction.
+    tier = models.ForeignKey(Tier, null=True, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=16, blank=True)
+    priority = models.CharField(max_length=16, blank=True)
+    group = models.ForeignKey(
+        AgentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["ticket", "metric", "cycle"]
@@ -64,6 +84,8 @@ class SlaClock(models.Model):
             models.Index(fields=["state", "warn_at"], name="clock_warn"),  # clocks_to_sweep()
             # kpis: the clock KPIs, anchored on started_at per metric.
             models.Index(fields=["metric", "started_at"], name="clock_kpi"),
+            # kpis: an agent's own clock KPIs (agent_numbers, the agent filter).
+            models.Index(fields=["assignee", "metric", "started_at"], name="clock_kpi_agent"),
         ]
 
     @property

@@ -225,6 +225,7 @@ def _start(change: Change, metric: str, terms: Terms) -> SlaClock:
     )
     row = SlaClock(
         ticket=ticket,
+        **ticket_slices(ticket),
         metric=metric,
         cycle=(last or 0) + 1,
         business_time=terms.business_time,
@@ -241,6 +242,28 @@ def _start(change: Change, metric: str, terms: Terms) -> SlaClock:
 
 def _is_live(row: SlaClock) -> bool:
     return row.state in LIVE_STATES and row.stopped_at is None
+
+
+# The ticket's columns the KPIs slice by (tierdesk.kpis.catalog.TICKET_SLICES), copied
+# onto its clocks.
+SLICE_FIELDS = ("tier", "organization", "channel", "priority", "group", "assignee")
+
+
+def ticket_slices(ticket: Ticket) -> dict[str, object]:
+    return {
+        "tier_id": ticket.tier_id,
+        "organization_id": ticket.organization_id,
+        "channel": ticket.channel,
+        "priority": ticket.priority,
+        "group_id": ticket.group_id,
+        "assignee_id": ticket.assignee_id,
+    }
+
+
+def copy_ticket_slices(ticket: Ticket) -> None:
+    """The ticket's slices changed (assigned, re-tiered...): its clocks follow, in the same
+    transaction, so the clock KPIs slice every clock by its ticket as it is now."""
+    SlaClock.objects.filter(ticket_id=ticket.pk).update(**ticket_slices(ticket))
 
 
 def _live(ticket: Ticket, *metrics: str) -> list[SlaClock]:

@@ -461,6 +461,8 @@ def _save(ticket: Ticket, at: datetime, *fields: str) -> None:
     ticket.updated_at = at
     ticket.sla_due_at = sla.nearest_due(ticket)
     ticket.save(update_fields=[*fields, "updated_at", "sla_due_at", *KPI_COUNTERS])
+    if set(fields) & set(sla.SLICE_FIELDS):
+        sla.copy_ticket_slices(ticket)
 
 
 def reply(
