@@ -15,21 +15,49 @@ def _django() -> None:
 
 
 def serve(args: argparse.Namespace) -> None:
-    import uvicorn
+    """HTTP and WebSockets on one port: granian runs the ASGI application, a process a core.
 
+    bench/api_tickets.py measures each server: granian's ASGI answers more requests than
+    uvicorn's with WebSockets kept; granian's WSGI (``--server granian-wsgi``) answers more
+    still but serves no WebSockets, for nodes that only serve the API and pages while
+    another node, on the default, serves live chat. ``--server uvicorn``: the former server.
+    """
     _django()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    print(f"tierdesk on http://{args.host}:{args.port}  (Ctrl-C stops it)", flush=True)  # noqa: T201
-    uvicorn.run(
-        "tierdesk.asgi:application",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="warning",
-        lifespan="off",
+    workers = args.workers or os.cpu_count() or 1
+    print(  # noqa: T201
+        f"tierdesk on http://{args.host}:{args.port}, {workers} workers  (Ctrl-C stops it)",
+        flush=True,
     )
+    if args.server == "uvicorn":
+        import uvicorn
+
+        uvicorn.run(
+            "tierdesk.asgi:application",
+            host=args.host,
+            port=args.port,
+            workers=workers,
+            log_level="warning",
+            lifespan="off",
+        )
+        return
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    wsgi = args.server == "granian-wsgi"
+    Granian(
+        "tierdesk.wsgi:application" if wsgi else "tierdesk.asgi:application",
+        address=args.host,
+        port=args.port,
+        workers=workers,
+        # ASGI without lifespan: Channels' router has none.
+        interface=Interfaces.WSGI if wsgi else Interfaces.ASGINL,
+        websockets=not wsgi,
+        log_level=LogLevels.warning,
+    ).serve()
 
 
 def worker(args: argparse.Namespace) -> None:
@@ -154,7 +182,13 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("serve", help="migrate, then serve HTTP and WebSocket over ASGI")
     p.add_argument("--host", default=os.environ.get("TIERDESK_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("TIERDESK_PORT", "8000")))
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("TIERDESK_WORKERS", "0")),
+        help="server processes (default: one per core)",
+    )
+    p.add_argument("--server", choices=["granian", "granian-wsgi", "uvicorn"], default="granian")
     p.set_defaults(func=serve)
     p = sub.add_parser("worker", help="run background tasks, the SLA sweep and NPS waves")
     p.add_argument("--sweep-seconds", type=float, default=30.0)

@@ -75,6 +75,13 @@ def held_clocks(ticket: Ticket, *, new: bool = False) -> Iterator[None]:
         delattr(ticket, HELD)
 
 
+def held_clocks_of(ticket: Ticket) -> list[SlaClock]:
+    """The held ticket's clock rows as they stand, in the order the API lists them."""
+    held = _held(ticket)
+    assert held is not None, "only inside held_clocks()"
+    return sorted(_held_rows(ticket, held), key=lambda r: (r.metric, r.cycle))
+
+
 def defer_event(ticket: Ticket, event: TicketEvent) -> bool:
     """Keep ``event`` for the held ticket's single INSERT; False when nothing is held.
 

@@ -72,7 +72,9 @@ def create_ticket(request: HttpRequest, body: TicketIn) -> Status[object]:
         tags=body.tags,
         attachments=body.attachments,
     )
-    return Status(201, _detail(ticket))
+    # A new ticket comes back holding what was written; a repeated one is read again.
+    fresh = "clocks" in getattr(ticket, "_prefetched_objects_cache", {})
+    return Status(201, ticket if fresh else _detail(ticket))
 
 
 @router.get("/{ticket_id}", response=TicketDetailOut)

@@ -10,7 +10,7 @@ from pydantic import field_validator
 
 from tierdesk.schemas import In, Out
 from tierdesk.sla.services import clock_view, reply_due_at
-from tierdesk.tickets.models import Ticket
+from tierdesk.tickets.models import MessageKind, Ticket
 from tierdesk.tickets.selectors import conversation
 
 StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
@@ -208,7 +208,10 @@ class TicketDetailOut(TicketOut):
 
     @staticmethod
     def resolve_messages(obj: Ticket, context: dict[str, Any]) -> list[object]:
-        return list(conversation(user=context["request"].auth, ticket=obj))
+        user = context["request"].auth
+        if "messages" in getattr(obj, "_prefetched_objects_cache", {}):  # a ticket just opened
+            return [m for m in obj.messages.all() if user.is_agent or m.kind == MessageKind.PUBLIC]
+        return list(conversation(user=user, ticket=obj))
 
 
 class EventOut(Out):

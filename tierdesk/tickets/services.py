@@ -344,7 +344,7 @@ def _open_ticket(
     ticket = Ticket.objects.create(
         subject=subject,
         requester=requester,
-        organization_id=organization.pk,
+        organization=organization,
         tier=organization.tier,
         channel=channel,
         priority=priority,
@@ -395,7 +395,7 @@ def _fill_new_ticket(
         follow_up_of=follow_up_of.pk if follow_up_of else None,
         author_kind=author.kind,
     )
-    _post(
+    message, _ = _post(
         ticket,
         author,
         actor=actor,
@@ -417,6 +417,23 @@ def _fill_new_ticket(
     )
     sla.start_clocks(ticket=ticket, at=at, cause=created)
     _save(ticket, at)
+    # What the transaction wrote is what a reader of the new ticket would read back.
+    as_read(message, attachments=[] if not attachments else None)
+    as_read(ticket, tags=tag_objs, clocks=sla.held_clocks_of(ticket), messages=[message])
+
+
+def as_read(obj: Ticket | Message, **related: list[Any] | None) -> None:
+    """Hand ``obj`` its related rows as a prefetch would, so showing it reads nothing more.
+
+    Only for rows this transaction wrote and holds; None leaves a relation to be read.
+    """
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        if rows is None:
+            continue
+        qs = getattr(obj, name).all()
+        qs._result_cache, qs._prefetch_done = list(rows), True
+        cache[name] = qs
 
 
 def _set_status(ticket: Ticket, status: str, *, actor: User | None, at: datetime) -> None:
