@@ -66,15 +66,15 @@ class QueuePage:
     view_counts: dict[str, int] = field(default_factory=dict)
 
 
-def _view_filter(view: str, user: User, now: datetime) -> Q:
-    return {
-        "all": Q(status__in=OPEN_STATUSES),
-        "mine": Q(status__in=OPEN_STATUSES, assignee=user),
-        "unassigned": Q(status__in=OPEN_STATUSES, assignee=None),
-        "late": Q(status__in=OPEN_STATUSES, sla_due_at__lt=now),
-        "open": Q(status__in=OPEN_STATUSES),
-        "done": Q(status__in=DONE_STATUSES),
-    }[view]
+def _view_filter(view: str, user: User, now: datetime, *, any_status: bool = False) -> Q:
+    """A saved view's scope; ``any_status`` keeps only who it is for (a search or a status
+    filter looks past "open": #1234 is found even when solved)."""
+    statuses = (
+        Q() if any_status else Q(status__in=DONE_STATUSES if view == "done" else OPEN_STATUSES)
+    )
+    who = {"mine": Q(assignee=user), "unassigned": Q(assignee=None)}.get(view, Q())
+    late = Q(sla_due_at__lt=now) if view == "late" else Q()
+    return statuses & who & late
 
 
 def _search(q: str) -> Q:
@@ -108,22 +108,25 @@ def _filters(query: QueueQuery) -> Q:
 def view_counts(*, user: User, now: datetime) -> dict[str, int]:
     """How many tickets each saved view holds, in one aggregate query."""
     views = AGENT_VIEWS if user.is_agent else CUSTOMER_VIEWS
-    counts = tickets_visible_to(user).aggregate(
-        **{v: Count("pk", filter=_view_filter(v, user, now)) for v in views}
-    )
+    qs = tickets_visible_to(user)
+    if user.is_agent:  # every agent view is of open tickets: the partial index holds them all
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    counts = qs.aggregate(**{v: Count("pk", filter=_view_filter(v, user, now)) for v in views})
     return {v: counts[v] for v in views}
 
 
 def queue_page(*, user: User, query: QueueQuery, now: datetime) -> QueuePage:
     views = AGENT_VIEWS if user.is_agent else CUSTOMER_VIEWS
     view = query.view if query.view in views else views[0]
-    scope = Q() if query.status else _view_filter(view, user, now)
-    if query.status and view in ("mine", "unassigned"):
-        scope = Q(assignee=user) if view == "mine" else Q(assignee=None)
-    qs: QuerySet[Ticket] = tickets_visible_to(user).filter(scope & _filters(query))
+    any_status = bool(query.status or query.q.strip())
+    scope = _view_filter(view, user, now, any_status=any_status)
+    narrowed = _filters(query)
+    qs: QuerySet[Ticket] = tickets_visible_to(user).filter(scope & narrowed)
     if query.tag:
         qs = qs.distinct()
-    total = qs.count()
+    counts = view_counts(user=user, now=now)
+    # A saved view as it stands has just been counted; only a narrowed one needs its own.
+    total = qs.count() if narrowed else counts[view]
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, query.page), pages)
     start = (page - 1) * PER_PAGE
@@ -136,5 +139,5 @@ def queue_page(*, user: User, query: QueueQuery, now: datetime) -> QueuePage:
         pages=pages,
         first=start + 1 if rows else 0,
         last=start + len(rows),
-        view_counts=view_counts(user=user, now=now),
+        view_counts=counts,
     )
