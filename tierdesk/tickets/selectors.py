@@ -44,6 +44,7 @@ class TicketFilters:
     assignee_id: int | None = None
     unassigned: bool = False
     tier_id: int | None = None
+    group_id: int | None = None
     tag: str | None = None
     q: str | None = None
     created_after: datetime | None = None
@@ -65,7 +66,12 @@ _priority_weight = Case(
 
 
 def ticket_list(*, user: User, filters: TicketFilters) -> QuerySet[Ticket]:
-    qs = tickets_visible_to(user)
+    qs = tickets_visible_to(user).filter(filter_conditions(filters))
+    return with_summary(qs).order_by(*ORDERINGS[filters.order])
+
+
+def filter_conditions(filters: TicketFilters) -> Q:
+    """The filters as one condition, shared by the API's list and the queue page."""
     conditions = Q()
     if filters.status:
         conditions &= Q(status__in=filters.status)
@@ -81,6 +87,8 @@ def ticket_list(*, user: User, filters: TicketFilters) -> QuerySet[Ticket]:
         conditions &= Q(assignee=None)
     if filters.tier_id:
         conditions &= Q(tier_id=filters.tier_id)
+    if filters.group_id:
+        conditions &= Q(group_id=filters.group_id)
     if filters.tag:
         conditions &= Q(tags__name=filters.tag)
     if filters.q:
@@ -89,7 +97,7 @@ def ticket_list(*, user: User, filters: TicketFilters) -> QuerySet[Ticket]:
         conditions &= Q(created_at__gte=filters.created_after)
     if filters.created_before:
         conditions &= Q(created_at__lt=filters.created_before)
-    return with_summary(qs.filter(conditions)).order_by(*ORDERINGS[filters.order])
+    return conditions
 
 
 def with_summary(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:

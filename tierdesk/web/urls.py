@@ -3,12 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tierdesk.web import contact, plan, views
+from tierdesk.web import contact, plan, queue_views, views
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", queue_views.queue, name="queue"),
+    path("queue/bulk/", queue_views.bulk, name="bulk"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tickets/new/", views.new_ticket, name="new_ticket"),

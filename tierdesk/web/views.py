@@ -1,4 +1,4 @@
-"""Server-rendered pages: the agent queue, a ticket's conversation, the reply form (htmx)."""
+"""Server-rendered pages: a ticket, its reply and update forms (htmx), new tickets."""
 
 from datetime import datetime
 
@@ -20,7 +20,6 @@ from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
 from tierdesk.tickets.models import Message, MessageKind, Status, Ticket
-from tierdesk.tickets.selectors import TicketFilters
 from tierdesk.tiers.models import Channel
 from tierdesk.uploads import refused_upload
 from tierdesk.web.clock_reading import fold_cycles
@@ -32,23 +31,6 @@ from tierdesk.web.forms import (
     changed_fields,
     describe_changes,
 )
-
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    view = request.GET.get("view", "all")
-    if view not in selectors.QUEUE_VIEWS:
-        view = "all"
-    if user.is_agent:
-        tickets = selectors.agent_queue(user=user, view=view, limit=100)
-    else:
-        tickets = selectors.ticket_list(user=user, filters=TicketFilters())[:100]
-    now = timezone.now()
-    rows = [
-        (t, [clock_view(c, now) for c in t.clocks.all() if c.stopped_at is None]) for t in tickets
-    ]
-    return render(request, "web/queue.html", {"rows": rows, "now": now, "view": view})
 
 
 def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None = None) -> dict:

@@ -109,3 +109,51 @@
     });
   }, EVERY_MS);
 })();
+
+// Keyboard shortcuts, listed on "?": j/k move through the queue, o opens, x selects,
+// / searches, n starts a ticket, r replies, a picks the assignee.
+(function () {
+  "use strict";
+  var current = -1;
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("table.queue tbody tr[data-href]")); }
+
+  function move(step) {
+    var all = rows();
+    if (!all.length) { return; }
+    current = Math.min(all.length - 1, Math.max(0, current + step));
+    all.forEach(function (row, i) { row.classList.toggle("current", i === current); });
+    all[current].querySelector("a").focus();
+  }
+
+  function focus(selector) {
+    var el = document.querySelector(selector);
+    if (el) { el.focus(); }
+    return !!el;
+  }
+
+  document.addEventListener("keydown", function (evt) {
+    if (evt.ctrlKey || evt.metaKey || evt.altKey) { return; }
+    var typing = evt.target.closest && evt.target.closest("input, textarea, select, [contenteditable]");
+    if (typing) { return; }
+    var all = rows(), row = all[current];
+    var act = {
+      "j": function () { move(1); },
+      "k": function () { move(-1); },
+      "o": function () { if (row) { location.href = row.dataset.href; } },
+      "x": function () { var box = row && row.querySelector("input[type=checkbox]"); if (box) { box.checked = !box.checked; } },
+      "/": function () { focus("form.filters input[name=q]"); },
+      "n": function () { var link = document.querySelector("a[data-shortcut=new]"); if (link) { location.href = link.href; } },
+      "r": function () { focus("form.reply textarea[name=body]"); },
+      "a": function () { focus("form.update select[name=assignee_id]"); },
+      "?": function () { var help = document.getElementById("shortcuts"); if (help) { help.showModal(); } }
+    }[evt.key];
+    if (act) { evt.preventDefault(); act(); }
+  });
+
+  // A refreshed queue keeps the row the agent had reached.
+  document.addEventListener("htmx:afterSwap", function () {
+    var all = rows();
+    if (all[current]) { all[current].classList.add("current"); }
+  });
+})();

@@ -1,0 +1,143 @@
+"""Selectors of the queue page: search, filters, sorting, saved views with counts, paging.
+
+Every page says its total; nothing is silently capped. Reads start from
+``tickets_visible_to`` like every other selector.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, F, Q, QuerySet
+
+from tierdesk.accounts.models import User
+from tierdesk.tickets.models import OPEN_STATUSES, Status, Ticket
+from tierdesk.tickets.selectors import (
+    TicketFilters,
+    _priority_weight,
+    filter_conditions,
+    tickets_visible_to,
+    with_summary,
+)
+
+PER_PAGE = 50
+DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
+
+# Sort keys the column headers offer; each ends in the id so pages never overlap.
+SORTS: dict[str, tuple] = {
+    "due": (F("sla_due_at").asc(nulls_last=True), "id"),
+    "-due": (F("sla_due_at").desc(nulls_last=True), "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "id": ("id",),
+    "-id": ("-id",),
+    "priority": ("priority_weight", "id"),
+    "-priority": ("-priority_weight", "id"),
+}
+
+# Saved views: a name, a filter; agents and customers have their own.
+AGENT_VIEWS = ("all", "mine", "unassigned", "late")
+CUSTOMER_VIEWS = ("open", "done")
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    view: str = "all"
+    q: str = ""
+    status: str = ""
+    priority: str = ""
+    tier_id: int | None = None
+    channel: str = ""
+    group_id: int | None = None
+    assignee: str = ""  # "", "none" or a user id
+    tag: str = ""
+    sort: str = "due"
+    page: int = 1
+
+
+@dataclass
+class QueuePage:
+    tickets: list[Ticket]
+    total: int
+    page: int
+    pages: int
+    first: int  # 1-based number of the first row shown
+    last: int
+    view_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _view_filter(view: str, user: User, now: datetime, *, any_status: bool = False) -> Q:
+    """A saved view's scope; ``any_status`` keeps only who it is for (a search or a status
+    filter looks past "open": #1234 is found even when solved)."""
+    statuses = (
+        Q() if any_status else Q(status__in=DONE_STATUSES if view == "done" else OPEN_STATUSES)
+    )
+    who = {"mine": Q(assignee=user), "unassigned": Q(assignee=None)}.get(view, Q())
+    late = Q(sla_due_at__lt=now) if view == "late" else Q()
+    return statuses & who & late
+
+
+def _search(q: str) -> Q:
+    """#123 or 123 finds that ticket; words match subject, requester or organization."""
+    q = q.strip()
+    number = re.fullmatch(r"#?(\d{1,18})", q)
+    found = (
+        Q(subject__icontains=q)
+        | Q(requester__name__icontains=q)
+        | Q(requester__email__icontains=q)
+        | Q(organization__name__icontains=q)
+    )
+    return Q(pk=int(number.group(1))) | Q(subject__icontains=q) if number else found
+
+
+def _filters(query: QueueQuery) -> Q:
+    filters = TicketFilters(
+        status=[query.status] if query.status else None,
+        priority=[query.priority] if query.priority else None,
+        channel=query.channel or None,
+        assignee_id=int(query.assignee) if query.assignee.isdigit() else None,
+        unassigned=query.assignee == "none",
+        tier_id=query.tier_id,
+        group_id=query.group_id,
+        tag=query.tag or None,
+    )
+    conditions = filter_conditions(filters)
+    return conditions & _search(query.q) if query.q.strip() else conditions
+
+
+def view_counts(*, user: User, now: datetime) -> dict[str, int]:
+    """How many tickets each saved view holds, in one aggregate query."""
+    views = AGENT_VIEWS if user.is_agent else CUSTOMER_VIEWS
+    qs = tickets_visible_to(user)
+    if user.is_agent:  # every agent view is of open tickets: the partial index holds them all
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    counts = qs.aggregate(**{v: Count("pk", filter=_view_filter(v, user, now)) for v in views})
+    return {v: counts[v] for v in views}
+
+
+def queue_page(*, user: User, query: QueueQuery, now: datetime) -> QueuePage:
+    views = AGENT_VIEWS if user.is_agent else CUSTOMER_VIEWS
+    view = query.view if query.view in views else views[0]
+    any_status = bool(query.status or query.q.strip())
+    scope = _view_filter(view, user, now, any_status=any_status)
+    narrowed = _filters(query)
+    qs: QuerySet[Ticket] = tickets_visible_to(user).filter(scope & narrowed)
+    if query.tag:
+        qs = qs.distinct()
+    counts = view_counts(user=user, now=now)
+    # A saved view as it stands has just been counted; only a narrowed one needs its own.
+    total = qs.count() if narrowed else counts[view]
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, query.page), pages)
+    start = (page - 1) * PER_PAGE
+    ordered = with_summary(qs).annotate(priority_weight=_priority_weight)
+    rows = list(ordered.order_by(*SORTS.get(query.sort, SORTS["due"]))[start : start + PER_PAGE])
+    return QueuePage(
+        tickets=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        first=start + 1 if rows else 0,
+        last=start + len(rows),
+        view_counts=counts,
+    )

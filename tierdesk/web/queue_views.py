@@ -1,0 +1,98 @@
+"""The queue page: saved views with counts, search, filters, sorting, paging, bulk changes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from tierdesk.accounts.selectors import eligible_agents
+from tierdesk.errors import TierdeskError
+from tierdesk.sla.services import clock_view
+from tierdesk.tickets import selectors, services
+from tierdesk.tickets.queue import AGENT_VIEWS, CUSTOMER_VIEWS, QueueQuery, queue_page
+from tierdesk.web.feedback import invalid_form
+from tierdesk.web.queue_forms import BulkForm, QueueFilterForm
+
+VIEW_LABELS = {
+    "all": "All open",
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "late": "Late",
+    "open": "Open",
+    "done": "Solved and closed",
+}
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    agents = list(eligible_agents(ticket=None)) if user.is_agent else []
+    form = QueueFilterForm(request.GET, agents=agents)
+    now = timezone.now()
+    status, error = 200, None
+    if form.is_valid():
+        query = form.query()
+    else:
+        error, status, query = invalid_form(form).message, 422, QueueQuery()
+    page = queue_page(user=user, query=query, now=now)
+    views = AGENT_VIEWS if user.is_agent else CUSTOMER_VIEWS
+    view = query.view if query.view in views else views[0]
+    context = {
+        "form": form,
+        "query": query,
+        "view": view,
+        "views": [(v, VIEW_LABELS[v], page.view_counts[v]) for v in views],
+        "page": page,
+        "rows": [
+            (t, [clock_view(c, now) for c in t.clocks.all() if c.stopped_at is None])
+            for t in page.tickets
+        ],
+        "now": now,
+        "error": error,
+        "bulk": BulkForm(agents=agents, auto_id="bulk_%s") if user.is_agent else None,
+        "params": _params_without(request, "page", "sort"),
+        "page_params": _params_without(request, "page"),
+    }
+    template = "web/_queue_results.html" if request.htmx else "web/queue.html"
+    return render(request, template, context, status=status)
+
+
+def _params_without(request: HttpRequest, *names: str) -> str:
+    """The query string minus some keys, so sort and page links keep the other filters."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """One service call per ticket: each change is checked, audited and clocked as if alone."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    form = BulkForm(request.POST, agents=list(eligible_agents(ticket=None)))
+    if not form.is_valid():
+        messages.error(request, invalid_form(form).message)
+        return redirect(back)
+    changes = form.changes()
+    if not changes:
+        messages.error(request, "Choose what to change: an assignee, a status or a priority.")
+        return redirect(back)
+    done, refused = 0, []
+    for ticket_id in form.cleaned_data["ids"]:
+        try:
+            ticket = selectors.ticket_for(request.user, ticket_id)
+            services.update_ticket(actor=request.user, ticket=ticket, changes=dict(changes))
+            done += 1
+        except TierdeskError as exc:
+            refused.append(f"#{ticket_id}: {exc.message}")
+    if done:
+        messages.success(request, f"Updated {done} ticket{'s' if done != 1 else ''}.")
+    if refused:
+        messages.error(request, f"Not changed: {' '.join(refused)}")
+    return redirect(back)
