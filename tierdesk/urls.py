@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("tierdesk.surveys.urls")),
     path("dashboard/", include("tierdesk.dashboard.urls")),
     path("reports/", include("tierdesk.reports.urls")),
+    path("", include("tierdesk.accounts.urls")),
     path("", include("tierdesk.web.urls")),
 ]

@@ -219,6 +219,7 @@ def open_ticket(
         if tags:
             raise NotAllowed("Tags are the support team's; leave out tags.")
         requester = author.contact
+        _check_customer_priority(priority, requester)
     elif requester is None:
         raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
     check_channel(requester=requester, channel=channel, at=now, logged_by_agent=author.is_agent)
@@ -234,6 +235,19 @@ def open_ticket(
         attachments=attachments,
         external_id=external_id,
         at=now,
+    )
+
+
+def _check_customer_priority(priority: str, requester: Contact) -> None:
+    """A customer chooses a priority up to what their tier allows; agents may raise it later."""
+    tier = requester.organization.tier
+    if tier.customer_priority(priority) == priority:
+        return
+    allowed = [p.value for p in Priority if tier.customer_priority(p) == p]
+    raise Invalid(
+        f"The {tier.name} tier lets you open a ticket at priority {', '.join(allowed)}; "
+        "choose one of those, and we raise it when the issue needs it.",
+        fields={"priority": f"at most {tier.max_customer_priority} on the {tier.name} tier"},
     )
 
 

@@ -123,12 +123,21 @@ class Tier(models.Model):
     )
     # metric -> the ticket statuses during which that metric's clock stops counting.
     pausing_statuses = models.JSONField(default=default_pausing_statuses)
+    # The highest priority a customer may give a ticket they open; agents may raise it.
+    max_customer_priority = models.CharField(
+        max_length=16, choices=Priority.choices, default=Priority.HIGH
+    )
 
     class Meta:
         ordering = ["rank"]
 
     def __str__(self) -> str:
         return self.name
+
+    def customer_priority(self, wanted: str) -> str:
+        """`wanted`, or the highest priority this tier lets a customer choose when lower."""
+        ceiling = Priority(self.max_customer_priority)
+        return ceiling if PRIORITY_WEIGHT[Priority(wanted)] > PRIORITY_WEIGHT[ceiling] else wanted
 
 
 class ChannelCoverage(models.Model):
