@@ -253,6 +253,8 @@ def role_month(args: argparse.Namespace) -> dict[str, Any]:
                 channel = weighted(rng, CHANNEL_MIX, channels)
                 priority = weighted(rng, PRIORITY_MIX)
                 by_agent = rng.random() < 0.1
+                if not by_agent:  # customers choose at most what their tier allows
+                    priority = org.tier.customer_priority(priority)
                 ticket = tickets.open_ticket(
                     actor=rng.choice(agents) if by_agent else user,
                     requester=contact if by_agent else None,

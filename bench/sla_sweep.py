@@ -338,9 +338,10 @@ def role_setup(args: argparse.Namespace) -> dict:
     late_slots = set(rng.sample(range(n_tickets), k=min(n_tickets, n_due)))
     due_left = n_due
     for i in range(n_tickets):
-        org, people, channels = orgs[rng.choice(by_tier[tiers[weighted(rng, TIER_MIX)].pk])]
+        tier = tiers[weighted(rng, TIER_MIX)]
+        org, people, channels = orgs[rng.choice(by_tier[tier.pk])]
         user, contact = rng.choice(people)
-        priority = weighted(rng, PRIORITY_MIX)
+        priority = tier.customer_priority(weighted(rng, PRIORITY_MIX))
         channel = weighted(rng, CHANNEL_MIX, set(channels))
         late = i in late_slots and due_left > 0
         if late:

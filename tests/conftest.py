@@ -53,6 +53,10 @@ def tiers(db):
             "tierdesk.tiers.migrations.0006_answer_targets_and_attainment_goals"
         )
         answer_targets.set_defaults(django_apps, None)
+        priority_caps = importlib.import_module(
+            "tierdesk.tiers.migrations.0007_tier_max_customer_priority"
+        )
+        priority_caps.set_defaults(django_apps, None)
     return {t.name: t for t in Tier.objects.all()}
 
 

@@ -176,6 +176,59 @@ def createuser(args: argparse.Namespace) -> None:
         print(f"API token (shown once): {raw}")  # noqa: T201
 
 
+def link_contact(args: argparse.Namespace) -> None:
+    _django()
+    from tierdesk.accounts.models import User
+    from tierdesk.customers.models import Contact
+    from tierdesk.customers.services import link_login
+    from tierdesk.errors import NotFound
+
+    contact = Contact.objects.filter(email=args.email.strip().lower()).first()
+    if contact is None:
+        raise NotFound(f"No contact with email {args.email}.")
+    user = None
+    if not args.unlink:
+        user = User.objects.filter(username=args.username, is_active=True).first()
+        if user is None:
+            raise NotFound(f"No active user {args.username}.")
+    contact = link_login(actor=None, contact=contact, user=user)
+    login = contact.user.username if contact.user else "no login"
+    print(f"{contact.email}: {login}")  # noqa: T201
+
+
+def tokens(args: argparse.Namespace) -> None:
+    _django()
+    from tierdesk.accounts.models import ApiToken
+    from tierdesk.accounts.selectors import operator_tokens
+    from tierdesk.accounts.services import revoke_token
+    from tierdesk.errors import NotFound
+
+    if args.action == "revoke":
+        token = ApiToken.objects.filter(pk=args.id).first()
+        if token is None:
+            raise NotFound(f"No token {args.id}.")
+        token = revoke_token(token=token)
+        print(f"token {token.pk} ({token.name}) revoked at {token.revoked_at:%Y-%m-%d %H:%M:%S}")  # noqa: T201
+        return
+    for token in operator_tokens(username=args.user):
+        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+        print(f"{token.pk}\t{token.user.username}\t{token.name}\t{token.prefix}…\t{used}\t{state}")  # noqa: T201
+
+
+def two_factor_reset(args: argparse.Namespace) -> None:
+    _django()
+    from tierdesk.accounts import two_factor
+    from tierdesk.accounts.models import User
+    from tierdesk.errors import NotFound
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise NotFound(f"No user {args.username}.")
+    two_factor.reset(actor=None, user=user)
+    print(f"two-factor sign-in reset for {user.username}: password alone until set up again")  # noqa: T201
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="tierdesk", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -222,6 +275,19 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--role", default="agent", choices=["admin", "manager", "agent", "customer"])
     p.add_argument("--token", action="store_true")
     p.set_defaults(func=createuser)
+    p = sub.add_parser("link-contact", help="give a customer contact its login (or --unlink)")
+    p.add_argument("email", help="the contact's email")
+    p.add_argument("username", nargs="?", help="the customer login to link")
+    p.add_argument("--unlink", action="store_true", help="take the contact's login away")
+    p.set_defaults(func=link_contact)
+    p = sub.add_parser("tokens", help="list API tokens, or revoke one at once")
+    p.add_argument("action", choices=["list", "revoke"])
+    p.add_argument("id", nargs="?", type=int, help="the token to revoke")
+    p.add_argument("--user", help="list only this user's tokens")
+    p.set_defaults(func=tokens)
+    p = sub.add_parser("two-factor-reset", help="clear a user's two-factor (a lost phone)")
+    p.add_argument("username")
+    p.set_defaults(func=two_factor_reset)
     from tierdesk.workforce.commands import add_parser as add_wfm
 
     add_wfm(sub, setup=_django)
@@ -229,6 +295,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=lambda a: _manage(a.rest))
     args = parser.parse_args(argv)
+    if args.command == "link-contact" and not args.unlink and not args.username:
+        parser.error("link-contact needs a USERNAME, or --unlink")
+    if args.command == "tokens" and args.action == "revoke" and args.id is None:
+        parser.error("tokens revoke needs the token's ID (see tokens list)")
     from tierdesk.errors import TierdeskError
 
     try:

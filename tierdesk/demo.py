@@ -268,6 +268,7 @@ def _ticket(
         if h.channel != Channel.API and (h.open_now or not h.live)
     ]
     priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+    priority = org.tier.customer_priority(priority)  # at most what the tier lets them choose
     # Most customers write in without a portal login: the contact itself is the author.
     customer = Author.customer(contact)
     eligible = [a for a in agents if a.seniority >= org.tier.min_seniority]

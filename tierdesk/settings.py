@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "tierdesk.web.middleware.UserTimeZone",
     "tierdesk.web.middleware.HtmxSignIn",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a dropped connection's error before anything turns it into a 500.
+    "tierdesk.db_retry.RetryReadsOnDroppedConnection",
 ]
 
 ROOT_URLCONF = "tierdesk.urls"
@@ -152,6 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not shared-cache memory: tests with several threads then see real SQLite locking.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tierdesk.sqlite3")}
+# A connection that died while idle (a database restart, a failover, a proxy's timeout) is
+# replaced before use instead of failing the request: the pool checks it on checkout.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in throttling (tierdesk.accounts.lockout): after AXES_FAILURE_LIMIT failed passwords

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("tierdesk.surveys.urls")),
     path("dashboard/", include("tierdesk.dashboard.urls")),
     path("reports/", include("tierdesk.reports.urls")),
+    path("", include("tierdesk.accounts.urls")),
     path("", include("tierdesk.web.urls")),
 ]
 

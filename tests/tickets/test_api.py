@@ -30,14 +30,14 @@ def test_agent_lists_with_filters_and_pagination(api, alice, carol):
                 "subject": f"Issue {i}",
                 "body": "x",
                 "channel": "email",
-                "priority": "urgent" if i % 2 else "low",
+                "priority": "high" if i % 2 else "low",
             },
         )
-    page = api(alice).get("/tickets", priority="urgent", limit=1, offset=1)
+    page = api(alice).get("/tickets", priority="high", limit=1, offset=1)
     assert page.status_code == 200
     assert page.body["count"] == 2
     assert len(page.body["items"]) == 1
-    assert page.body["items"][0]["priority"] == "urgent"
+    assert page.body["items"][0]["priority"] == "high"
     searched = api(alice).get("/tickets", q="Issue 3")
     assert [t["subject"] for t in searched.body["items"]] == ["Issue 3"]
 

@@ -34,7 +34,13 @@ print(json.dumps({
 
 
 def production_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIERDESK_", "DATABASE_"))}
+    # Only the machine's own environment: not the test run's settings, nor the browser
+    # tests' DJANGO_ALLOW_ASYNC_UNSAFE, which no deployment sets.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TIERDESK_", "DATABASE_", "DJANGO_"))
+    }
     return {
         **env,
         "DJANGO_SETTINGS_MODULE": "tierdesk.settings",

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Router, Status
 
-from tierdesk.accounts import selectors, services
+from tierdesk.accounts import selectors, services, two_factor
 from tierdesk.schemas import In, Out
 
 router = Router(tags=["accounts"])
@@ -69,3 +69,16 @@ def create_token(request: HttpRequest, body: TokenIn) -> Status[object]:
 def revoke_token(request: HttpRequest, token_id: int) -> object:
     token = selectors.token_for(actor=request.auth, token_id=token_id)
     return services.revoke_token(token=token, actor=request.auth)
+
+
+class TwoFactorOut(Out):
+    user_id: int
+    two_factor: bool
+
+
+@router.delete("/users/{user_id}/two-factor", response=TwoFactorOut)
+def reset_two_factor(request: HttpRequest, user_id: int) -> dict[str, object]:
+    """Recovery for a lost phone: an admin clears a user's two-factor sign-in."""
+    user = selectors.user_for_admin(actor=request.auth, user_id=user_id)
+    two_factor.reset(actor=request.auth, user=user)
+    return {"user_id": user.pk, "two_factor": two_factor.is_on(user)}

@@ -44,6 +44,12 @@ class User(AbstractUser):
     skills = models.ManyToManyField(Skill, blank=True, related_name="agents")
     # Pages show times in the reader's zone; storage and the API stay in UTC.
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Optional two-factor sign-in for staff (tierdesk/accounts/two_factor.py): the TOTP
+    # secret, when it was confirmed (null: not on), and the last time step used, so that
+    # a code read over a shoulder cannot be replayed within its 30 seconds.
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_step = models.BigIntegerField(default=0)
 
     def save(self, *args: object, **kwargs: object) -> None:
         # The Django admin opens to admins only, whoever edits the user and however: a

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from tierdesk.accounts.models import STAFF_ROLES, ApiToken, User
-from tierdesk.errors import NotAllowed, NotFound
+from tierdesk.errors import Invalid, NotAllowed, NotFound
 
 if TYPE_CHECKING:
     from tierdesk.tickets.models import Ticket
@@ -35,6 +35,30 @@ def token_for(*, actor: User, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound("No such token.")
     return token
+
+
+def user_named_in_body(*, user_id: int) -> User:
+    """The user a request body names by id; an unknown id is a field error, not a missing page."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise Invalid(f"No active user {user_id}.", fields={"user_id": "no such active user"})
+    return user
+
+
+def user_for_admin(*, actor: User, user_id: int) -> User:
+    """Any user, for an admin's account actions; others are told no before any lookup."""
+    if not actor.is_tier_admin:
+        raise NotAllowed("Only an admin manages other users' accounts.")
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    return user
+
+
+def operator_tokens(*, username: str | None = None) -> QuerySet[ApiToken]:
+    """Every token, or one user's, newest first: what the operator's shell may list."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
+    return tokens if username is None else tokens.filter(user__username=username)
 
 
 def eligible_agents(*, ticket: "Ticket | None") -> QuerySet[User]:

@@ -7,6 +7,7 @@ from ninja import Field, Router, Status
 from ninja.pagination import paginate
 from pydantic import EmailStr
 
+from tierdesk.accounts.selectors import user_named_in_body
 from tierdesk.customers import selectors, services
 from tierdesk.errors import NotFound
 from tierdesk.pagination import Page
@@ -45,6 +46,11 @@ class ContactOut(Out):
     name: str
     email: str
     phone: str
+    user_id: int | None  # the customer login linked to this contact
+
+
+class LoginIn(In):
+    user_id: int | None  # a customer login; null unlinks
 
 
 class ContactIn(In):
@@ -112,6 +118,16 @@ def create_contact(request: HttpRequest, organization_id: int, body: ContactIn) 
             actor=request.auth, organization=org, name=body.name, email=body.email, phone=body.phone
         ),
     )
+
+
+@router.put("/{organization_id}/contacts/{contact_id}/login", response=ContactOut)
+def link_login(
+    request: HttpRequest, organization_id: int, contact_id: int, body: LoginIn
+) -> object:
+    org = selectors.organization_for(request.auth, organization_id)
+    contact = selectors.contact_in(request.auth, org, contact_id)
+    user = None if body.user_id is None else user_named_in_body(user_id=body.user_id)
+    return services.link_login(actor=request.auth, contact=contact, user=user)
 
 
 @router.get("/{organization_id}/timeline", response=list[InteractionOut])

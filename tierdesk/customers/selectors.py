@@ -41,6 +41,13 @@ def contact_for(user: User, contact_id: int) -> Contact:
     return contact
 
 
+def contact_in(user: User, organization: Organization, contact_id: int) -> Contact:
+    contact = contacts_visible_to(user).filter(pk=contact_id, organization=organization).first()
+    if contact is None:
+        raise NotFound(f"No contact {contact_id} in organization {organization.pk}.")
+    return contact
+
+
 def timeline(*, organization: Organization, limit: int = 100) -> QuerySet[Interaction]:
     return organization.interactions.select_related("contact")[:limit]
 

@@ -89,10 +89,38 @@ def record_interaction(
 
 
 @transaction.atomic
-def link_login(*, contact: Contact, user: User) -> Contact:
-    """Give a contact a customer login, so they can use the portal and the API."""
-    if user.is_agent:
-        raise Conflict("Staff logins cannot be linked to a customer contact.")
+def link_login(*, actor: User | None, contact: Contact, user: User | None) -> Contact:
+    """Give a contact a customer login (the portal and the API), or take it away (None).
+
+    Admins only (``actor`` None: the operator's shell). A login already serving another
+    contact, or a contact that has another login, is refused rather than moved: moving it
+    would silently hand one organization's tickets to whoever holds the login.
+    """
+    if actor is not None and not actor.is_tier_admin:
+        raise NotAllowed("Only an admin links a login to a contact.")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if user is None:
+        contact.user = None
+        contact.save(update_fields=["user"])
+        return contact
+    if not user.is_customer:
+        raise Invalid(
+            "Only a customer login can be linked to a contact; staff keep their own accounts.",
+            fields={"user_id": "not a customer login"},
+        )
+    if contact.user_id == user.pk:
+        return contact  # linking twice is a no-op
+    other = Contact.objects.filter(user=user).exclude(pk=contact.pk).first()
+    if other is not None:
+        raise Conflict(
+            f"{user.username} is already the login of {other.email}; unlink it there first.",
+            fields={"user_id": "linked to another contact"},
+        )
+    if contact.user_id is not None:
+        raise Conflict(
+            f"{contact.email} already has a login; unlink it first.",
+            fields={"contact_id": "has another login"},
+        )
     contact.user = user
     contact.save(update_fields=["user"])
     return contact

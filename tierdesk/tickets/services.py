@@ -231,6 +231,8 @@ def open_ticket(
     elif requester is None:
         raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
     organization = _organization_of(requester)
+    if author.is_customer:
+        _check_customer_priority(priority, organization.tier)
     check_channel(
         requester=requester,
         channel=channel,
@@ -260,6 +262,16 @@ def _organization_of(requester: Contact) -> Organization:
     organization = Organization.objects.select_related("tier").get(pk=requester.organization_id)
     requester.organization = organization
     return organization
+def _check_customer_priority(priority: str, tier: Tier) -> None:
+    """A customer chooses a priority up to what their tier allows; agents may raise it later."""
+    if tier.customer_priority(priority) == priority:
+        return
+    allowed = [p.value for p in Priority if tier.customer_priority(p) == p]
+    raise Invalid(
+        f"The {tier.name} tier lets you open a ticket at priority {', '.join(allowed)}; "
+        "choose one of those, and we raise it when the issue needs it.",
+        fields={"priority": f"at most {tier.max_customer_priority} on the {tier.name} tier"},
+    )
 
 
 def _author_of(actor: User | None) -> Author:

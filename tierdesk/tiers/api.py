@@ -47,6 +47,7 @@ class TierOut(Out):
     phone_answer_target_seconds: int | None
     chat_answer_target_seconds: int | None
     attainment_goal_percent: int
+    max_customer_priority: str
     pausing_statuses: dict[str, list[str]]
     coverage: list[CoverageOut]
     targets: list[TargetOut]
@@ -76,6 +77,7 @@ class TierPatchIn(In):
     phone_answer_target_seconds: int | None = Field(default=None, ge=1, le=ANSWER_TARGET_MAX)
     chat_answer_target_seconds: int | None = Field(default=None, ge=1, le=ANSWER_TARGET_MAX)
     attainment_goal_percent: int | None = Field(default=None, ge=1, le=100)
+    max_customer_priority: Literal["low", "normal", "high", "urgent"] | None = None
 
 
 class TargetIn(In):
@@ -99,6 +101,7 @@ class TierIn(In):
     phone_answer_target_seconds: int | None = Field(default=None, ge=1, le=ANSWER_TARGET_MAX)
     chat_answer_target_seconds: int | None = Field(default=None, ge=1, le=ANSWER_TARGET_MAX)
     attainment_goal_percent: int = Field(default=90, ge=1, le=100)
+    max_customer_priority: Literal["low", "normal", "high", "urgent"] = "high"
 
 
 class CoverageIn(In):

@@ -126,12 +126,21 @@ class Tier(models.Model):
     # Bumped by every new policy or calendar version: the key of the cached version
     # timeline (tiers.terms), so a fresh tier row says whether the cache still holds.
     terms_stamp = models.PositiveIntegerField(default=0, editable=False)
+    # The highest priority a customer may give a ticket they open; agents may raise it.
+    max_customer_priority = models.CharField(
+        max_length=16, choices=Priority.choices, default=Priority.HIGH
+    )
 
     class Meta:
         ordering = ["rank"]
 
     def __str__(self) -> str:
         return self.name
+
+    def customer_priority(self, wanted: str) -> str:
+        """`wanted`, or the highest priority this tier lets a customer choose when lower."""
+        ceiling = Priority(self.max_customer_priority)
+        return ceiling if PRIORITY_WEIGHT[Priority(wanted)] > PRIORITY_WEIGHT[ceiling] else wanted
 
 
 class ChannelCoverage(models.Model):

@@ -49,6 +49,7 @@ TIER_FIELDS = {
     "min_seniority",
     "phone_answer_target_seconds",
     "chat_answer_target_seconds",
+    "max_customer_priority",
     "attainment_goal_percent",
 }
 

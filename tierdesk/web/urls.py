@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from tierdesk.accounts.views import SignIn
 from tierdesk.web import contact, plan, queue_views, views
 
 app_name = "web"
@@ -10,7 +11,7 @@ app_name = "web"
 urlpatterns = [
     path("", queue_views.queue, name="queue"),
     path("queue/bulk/", queue_views.bulk, name="bulk"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", SignIn.as_view(), name="login"),  # then the code step, when two-factor is on
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tickets/new/", views.new_ticket, name="new_ticket"),
     path("plan/", plan.plan, name="plan"),
