@@ -71,8 +71,11 @@ class Change:
         self.rows[row.pk] = row
 
     def finish(self) -> None:
-        for row in self.rows.values():
-            row.save(update_fields=SAVED_FIELDS)
+        rows = list(self.rows.values())
+        if len(rows) == 1:
+            rows[0].save(update_fields=SAVED_FIELDS)
+        elif rows:  # an agent's answer stops and starts several clocks: one UPDATE for all
+            SlaClock.objects.bulk_update(rows, SAVED_FIELDS)
         self.batch.save()
         if not self.batch.escalate:
             return
@@ -147,8 +150,11 @@ def nearest_due(ticket: Ticket) -> datetime | None:
 
 
 def _agent_has_answered(ticket: Ticket) -> bool:
+    # The ticket's own count of public agent replies answers without a query when it is
+    # set; rows written before it was kept still get the look at the messages.
     return (
         ticket.opened_by_agent
+        or ticket.public_agent_replies > 0
         or ticket.messages.filter(kind=MessageKind.PUBLIC, author_kind=AuthorKind.AGENT).exists()
     )
 
