@@ -54,7 +54,7 @@ def tiers(db):
         )
         answer_targets.set_defaults(django_apps, None)
         priority_caps = importlib.import_module(
-            "tierdesk.tiers.migrations.0007_tier_max_customer_priority"
+            "tierdesk.tiers.migrations.0008_tier_max_customer_priority"
         )
         priority_caps.set_defaults(django_apps, None)
     return {t.name: t for t in Tier.objects.all()}

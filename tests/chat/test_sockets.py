@@ -1,6 +1,7 @@
 """A chat end to end over real WebSockets against a running uvicorn process."""
 
 import asyncio
+import json
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,16 @@ async def start_chat(server, user, body="My printer is on fire"):
     customer = await open_socket(server, user=user)
     await customer.send(type="start", id=new_id(), body=body)
     return customer, await customer.expect("started")
+
+
+async def accepted_chat(server, customer_user, agent_user):
+    """A chat started by the customer and accepted by the agent: both sockets and the start."""
+    customer, started = await start_chat(server, customer_user)
+    agent = await open_socket(server, "/ws/chat/agent/", user=agent_user)
+    await agent.expect("hello")
+    await agent.send(type="accept", chat=started["chat"])
+    await agent.expect("accepted")
+    return customer, agent, started
 
 
 def test_customer_and_agent_talk_and_the_transcript_is_the_ticket(server, carol, alice):
@@ -88,11 +99,7 @@ def test_customer_and_agent_talk_and_the_transcript_is_the_ticket(server, carol,
 
 def test_typing_reaches_the_other_side_and_is_never_stored(server, carol, alice):
     async def scenario():
-        customer, started = await start_chat(server, carol)
-        agent = await open_socket(server, "/ws/chat/agent/", user=alice)
-        await agent.expect("hello")
-        await agent.send(type="accept", chat=started["chat"])
-        await agent.expect("accepted")
+        customer, agent, started = await accepted_chat(server, carol, alice)
         await customer.send(type="typing", typing=True)
         seen = await agent.expect("typing")
         await customer.send(type="typing", typing=False)
@@ -311,3 +318,37 @@ def test_an_unanswered_chat_counts_its_wait_against_the_tier_target(server, caro
     assert chat.answer_target_seconds == 60
     assert accepted["answer_due_at"] == (chat.offered_at + timedelta(seconds=60)).isoformat()
     assert chat.wait_seconds < 60
+
+
+def test_messages_sent_back_to_back_are_stored_and_echoed_in_order(server, carol, alice):
+    ids = [f"burst-{n}" for n in range(12)]
+
+    async def scenario():
+        customer, agent, started = await accepted_chat(server, carol, alice)
+        await customer.expect("joined")
+        for n, client_id in enumerate(ids):  # no waiting between frames
+            await customer.send(type="message", id=client_id, body=f"part {n}")
+        echoed = [await customer.expect("message") for _ in ids]
+        seen = [await agent.expect("message") for _ in ids]
+        return started, echoed, seen
+
+    started, echoed, seen = run(scenario())
+    assert [f["client_id"] for f in echoed] == ids
+    assert seen == echoed
+    assert [f["id"] for f in echoed] == sorted(f["id"] for f in echoed)
+    transcript = Message.objects.filter(ticket_id=started["ticket"]).order_by("created_at", "id")
+    assert [m.body for m in transcript][1:] == [f"part {n}" for n in range(len(ids))]
+
+
+def test_once_the_agent_ends_the_chat_the_customer_can_no_longer_write_in_it(server, carol, alice):
+    async def scenario():
+        customer, agent, started = await accepted_chat(server, carol, alice)
+        await agent.send(type="end", chat=started["chat"])
+        ended = await customer.expect("ended")
+        await customer.send(type="message", id="late-1", body="One more thing")
+        return started, ended, json.loads(await customer.ws.recv())
+
+    started, ended, refused = run(scenario())
+    assert ended["state"] == "ended"
+    assert (refused["type"], refused["code"], refused["ref"]) == ("error", "ended", "late-1")
+    assert not Message.objects.filter(ticket_id=started["ticket"], body="One more thing").exists()

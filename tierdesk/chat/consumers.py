@@ -2,8 +2,11 @@
 
 Consumers parse frames, call one chat service each in a worker thread, then push the
 stored result to the chat's group so both sides see the same message id and time. Typing
-is only ever a group message. A customer whose connection drops has
-TIERDESK_CHAT_RECONNECT_SECONDS to come back before the chat counts as left.
+is only ever a group message. A connection keeps the chats it joined (read once, at start,
+resume, open or accept) and follows their state from the group's state frames, so a
+message costs one trip to a worker thread and no re-reading of the chat. A customer whose
+connection drops has TIERDESK_CHAT_RECONNECT_SECONDS to come back before the chat counts
+as left.
 """
 
 import asyncio
@@ -24,7 +27,7 @@ from tierdesk.chat.frames import QUEUE_GROUP, group_of, message_frame, queue_fra
 from tierdesk.chat.identity import contact_for_identity
 from tierdesk.customers.models import Contact
 from tierdesk.errors import Conflict, Invalid, NotAllowed, NotFound, TierdeskError
-from tierdesk.live.models import Outcome
+from tierdesk.live.models import LiveContact, Outcome
 from tierdesk.web.ratelimit import Limit, hit
 
 log = logging.getLogger(__name__)
@@ -111,10 +114,16 @@ class _Chat(AsyncJsonWebsocketConsumer):
         await self.send_json(event["frame"])
 
     async def chat_state(self, event: dict[str, Any]) -> None:
+        self.follow(event["frame"])
         if event["sender"] != self.channel_name:  # the sender had its own answer directly
             await self.send_json(event["frame"])
 
-    chat_typing = chat_state
+    def follow(self, frame: dict[str, Any]) -> None:
+        """Keep a joined chat's outcome as the other side moved it (accepted, ended)."""
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event["sender"] != self.channel_name:
+            await self.send_json(event["frame"])
 
     async def chat_queue(self, event: dict[str, Any]) -> None:
         """Only agents watching the queue join its group."""
@@ -137,30 +146,29 @@ def _identify(user: User, identity: object) -> Contact:
 
 
 @_db
-def _start(contact: Contact, body: object, client_id: object) -> tuple[str, dict[str, Any]]:
+def _start(contact: Contact, body: object, client_id: object) -> tuple[LiveContact, dict[str, Any]]:
     chat = services.start_chat(
         contact=contact, body=body if isinstance(body, str) else "", client_id=client_id
     )
     chat = selectors.chat_of_contact(contact=contact, chat_id=chat.external_id)
-    return chat.external_id, state_frame("started", chat, list(selectors.transcript(chat)))
+    return chat, state_frame("started", chat, list(selectors.transcript(chat)))
 
 
 @_db
-def _resume(contact_id: int, chat_id: str) -> tuple[Contact, dict[str, Any]]:
+def _resume(contact_id: int, chat_id: str) -> tuple[Contact, LiveContact, dict[str, Any]]:
     contact = Contact.objects.get(pk=contact_id)
     chat = selectors.chat_of_contact(contact=contact, chat_id=chat_id)
-    return contact, state_frame("resumed", chat, list(selectors.transcript(chat)))
+    return contact, chat, state_frame("resumed", chat, list(selectors.transcript(chat)))
 
 
 @_db
 def _customer_says(
-    contact: Contact, chat_id: str, body: object, client_id: object
+    chat: LiveContact, contact: Contact, body: object, client_id: object
 ) -> dict[str, Any]:
-    chat = selectors.chat_of_contact(contact=contact, chat_id=chat_id)
     message = services.post_customer_message(
         chat=chat, contact=contact, body=body if isinstance(body, str) else "", client_id=client_id
     )
-    return message_frame(chat_id, message)
+    return message_frame(chat.external_id, message)
 
 
 @_db
@@ -178,7 +186,7 @@ def _still_gone(chat_id: str) -> bool:
 class CustomerChat(_Chat):
     """One customer, at most one chat per connection: start or resume, talk, leave."""
 
-    chat_id: str | None = None
+    chat: LiveContact | None = None
     contact: Contact | None = None
     left = False
 
@@ -196,7 +204,7 @@ class CustomerChat(_Chat):
         return str(client[0])
 
     async def start(self, content: dict[str, Any]) -> None:
-        if self.chat_id is not None:
+        if self.chat is not None:
             raise Conflict("This connection already has a chat.", code="in_chat")
         limit = Limit(
             "chat-start",
@@ -210,7 +218,7 @@ class CustomerChat(_Chat):
             )
         contact = await _identify(self.scope["user"], content.get("identity"))
         try:
-            chat_id, frame = await _start(contact, content.get("body"), content.get("id"))
+            chat, frame = await _start(contact, content.get("body"), content.get("id"))
         except Conflict as refusal:
             if refusal.code not in REFUSALS:
                 raise
@@ -226,40 +234,46 @@ class CustomerChat(_Chat):
             )
             await self.close(code=4409)
             return
-        await self._join(contact, chat_id)
-        frame["resume"] = signing.dumps({"chat": chat_id, "contact": contact.pk}, salt=RESUME_SALT)
+        await self._join(contact, chat)
+        frame["resume"] = signing.dumps(
+            {"chat": chat.external_id, "contact": contact.pk}, salt=RESUME_SALT
+        )
         await self.send_json(frame)
         await self.queue_changed()
 
     async def resume(self, content: dict[str, Any]) -> None:
-        if self.chat_id is not None:
+        if self.chat is not None:
             raise Conflict("This connection already has a chat.", code="in_chat")
         try:
             token = signing.loads(str(content.get("resume", "")), salt=RESUME_SALT, max_age=86_400)
         except signing.BadSignature:
             raise NotFound("No such chat.") from None
-        contact, frame = await _resume(int(token["contact"]), str(token["chat"]))
+        contact, chat, frame = await _resume(int(token["contact"]), str(token["chat"]))
         if frame["state"] in (Outcome.WAITING, Outcome.ANSWERED):
-            await self._join(contact, frame["chat"])
+            await self._join(contact, chat)
         await self.send_json(frame)
 
-    async def _join(self, contact: Contact, chat_id: str) -> None:
-        self.contact, self.chat_id = contact, chat_id
-        await self.channel_layer.group_add(group_of(chat_id), self.channel_name)
-        await database_sync_to_async(_arrive)(chat_id)
+    async def _join(self, contact: Contact, chat: LiveContact) -> None:
+        self.contact, self.chat = contact, chat
+        await self.channel_layer.group_add(group_of(chat.external_id), self.channel_name)
+        await database_sync_to_async(_arrive)(chat.external_id)
 
-    def _require_chat(self) -> tuple[Contact, str]:
-        if self.chat_id is None or self.contact is None:
+    def follow(self, frame: dict[str, Any]) -> None:
+        if self.chat is not None and frame.get("chat") == self.chat.external_id:
+            self.chat.outcome = frame["state"]
+
+    def _require_chat(self) -> tuple[Contact, LiveContact]:
+        if self.chat is None or self.contact is None:
             raise Conflict("Start or resume a chat first.", code="no_chat")
-        return self.contact, self.chat_id
+        return self.contact, self.chat
 
     async def message(self, content: dict[str, Any]) -> None:
-        contact, chat_id = self._require_chat()
-        frame = await _customer_says(contact, chat_id, content.get("body"), content.get("id"))
-        await self.broadcast(chat_id, "chat.message", frame)
+        contact, chat = self._require_chat()
+        frame = await _customer_says(chat, contact, content.get("body"), content.get("id"))
+        await self.broadcast(chat.external_id, "chat.message", frame)
 
     async def typing(self, content: dict[str, Any]) -> None:
-        _, chat_id = self._require_chat()
+        chat_id = self._require_chat()[1].external_id
         frame = {
             "type": "typing",
             "chat": chat_id,
@@ -269,7 +283,8 @@ class CustomerChat(_Chat):
         await self.broadcast(chat_id, "chat.typing", frame)
 
     async def leave(self, content: dict[str, Any]) -> None:
-        contact, chat_id = self._require_chat()
+        contact, chat = self._require_chat()
+        chat_id = chat.external_id
         frame = await _leave(contact, chat_id)
         self.left = True
         await self.send_json(frame)
@@ -278,13 +293,14 @@ class CustomerChat(_Chat):
         await self.close()
 
     async def disconnect(self, code: int) -> None:
-        if self.chat_id is None or self.contact is None:
+        if self.chat is None or self.contact is None:
             return
-        await self.channel_layer.group_discard(group_of(self.chat_id), self.channel_name)
+        chat_id = self.chat.external_id
+        await self.channel_layer.group_discard(group_of(chat_id), self.channel_name)
         if self.left:
-            await database_sync_to_async(_depart)(self.chat_id)
+            await database_sync_to_async(_depart)(chat_id)
             return
-        task = asyncio.create_task(self._leave_unless_back(self.contact, self.chat_id))
+        task = asyncio.create_task(self._leave_unless_back(self.contact, chat_id))
         _pending.add(task)
         task.add_done_callback(_pending.discard)
 
@@ -304,8 +320,8 @@ class CustomerChat(_Chat):
 
 
 @_db
-def _active(agent: User) -> list[str]:
-    return [c.external_id for c in selectors.active_chats(agent=agent)]
+def _active(agent: User) -> list[LiveContact]:
+    return list(selectors.active_chats(agent=agent))
 
 
 @_db
@@ -314,29 +330,28 @@ def _queue(agent: User) -> dict[str, Any]:
 
 
 @_db
-def _open(agent: User, chat_id: str) -> dict[str, Any]:
+def _open(agent: User, chat_id: str) -> tuple[LiveContact, dict[str, Any]]:
     chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
     holder = chat.answered_by_id == agent.pk or agent.role in (Role.MANAGER, Role.ADMIN)
     may_take = selectors.waiting_chats(agent=agent).filter(pk=chat.pk).exists()
     if not (holder or may_take):
         raise NotAllowed(f"{chat.tier.name} chats need a more senior agent than {agent.username}.")
-    return state_frame("chat", chat, list(selectors.transcript(chat)))
+    return chat, state_frame("chat", chat, list(selectors.transcript(chat)))
 
 
 @_db
-def _accept(agent: User, chat_id: str) -> dict[str, Any]:
+def _accept(agent: User, chat_id: str) -> tuple[LiveContact, dict[str, Any]]:
     chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
     chat = services.accept_chat(chat=chat, agent=agent)
-    return state_frame("accepted", chat, list(selectors.transcript(chat)))
+    return chat, state_frame("accepted", chat, list(selectors.transcript(chat)))
 
 
 @_db
-def _agent_says(agent: User, chat_id: str, body: object, client_id: object) -> dict[str, Any]:
-    chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
+def _agent_says(agent: User, chat: LiveContact, body: object, client_id: object) -> dict[str, Any]:
     message = services.post_agent_message(
         chat=chat, agent=agent, body=body if isinstance(body, str) else "", client_id=client_id
     )
-    return message_frame(chat_id, message)
+    return message_frame(chat.external_id, message)
 
 
 @_db
@@ -357,10 +372,10 @@ class AgentChat(_Chat):
             await self.close(code=4403)
             return
         self.agent: User = user
-        self.joined: set[str] = set()
+        self.joined: dict[str, LiveContact] = {}
         await self.accept()
-        for chat_id in await _active(user):
-            await self._join(chat_id)
+        for chat in await _active(user):
+            await self._join(chat)
         await self.send_json(
             {"type": "hello", "agent": user.username, "active": sorted(self.joined)}
         )
@@ -375,10 +390,17 @@ class AgentChat(_Chat):
             "end": self.end,
         }
 
-    async def _join(self, chat_id: str) -> None:
-        if chat_id not in self.joined:
-            self.joined.add(chat_id)
-            await self.channel_layer.group_add(group_of(chat_id), self.channel_name)
+    async def _join(self, chat: LiveContact) -> None:
+        """Join a chat's group, or take a fresher read of one already joined."""
+        known = chat.external_id in self.joined
+        self.joined[chat.external_id] = chat
+        if not known:
+            await self.channel_layer.group_add(group_of(chat.external_id), self.channel_name)
+
+    def follow(self, frame: dict[str, Any]) -> None:
+        chat = self.joined.get(str(frame.get("chat")))
+        if chat is not None:
+            chat.outcome = frame["state"]
 
     async def watch(self, content: dict[str, Any]) -> None:
         if not self.watching:
@@ -391,13 +413,13 @@ class AgentChat(_Chat):
             await self.send_json(await _queue(self.agent))
 
     async def open(self, content: dict[str, Any]) -> None:
-        frame = await _open(self.agent, str(content.get("chat", "")))
-        await self._join(frame["chat"])
+        chat, frame = await _open(self.agent, str(content.get("chat", "")))
+        await self._join(chat)
         await self.send_json(frame)
 
     async def accept_chat(self, content: dict[str, Any]) -> None:
-        frame = await _accept(self.agent, str(content.get("chat", "")))
-        await self._join(frame["chat"])
+        chat, frame = await _accept(self.agent, str(content.get("chat", "")))
+        await self._join(chat)
         await self.send_json(frame)
         await self.broadcast(
             frame["chat"],
@@ -406,19 +428,19 @@ class AgentChat(_Chat):
         )
         await self.queue_changed()
 
-    def _held(self, content: dict[str, Any]) -> str:
-        chat_id = str(content.get("chat", ""))
-        if chat_id not in self.joined:
+    def _held(self, content: dict[str, Any]) -> LiveContact:
+        chat = self.joined.get(str(content.get("chat", "")))
+        if chat is None:
             raise NotFound("No such chat.")
-        return chat_id
+        return chat
 
     async def message(self, content: dict[str, Any]) -> None:
-        chat_id = self._held(content)
-        frame = await _agent_says(self.agent, chat_id, content.get("body"), content.get("id"))
-        await self.broadcast(chat_id, "chat.message", frame)
+        chat = self._held(content)
+        frame = await _agent_says(self.agent, chat, content.get("body"), content.get("id"))
+        await self.broadcast(chat.external_id, "chat.message", frame)
 
     async def typing(self, content: dict[str, Any]) -> None:
-        chat_id = self._held(content)
+        chat_id = self._held(content).external_id
         frame = {
             "type": "typing",
             "chat": chat_id,
@@ -429,15 +451,15 @@ class AgentChat(_Chat):
         await self.broadcast(chat_id, "chat.typing", frame)
 
     async def end(self, content: dict[str, Any]) -> None:
-        chat_id = self._held(content)
+        chat_id = self._held(content).external_id
         frame = await _end(self.agent, chat_id)
         await self.send_json(frame)
         await self.broadcast(chat_id, "chat.state", frame)
-        self.joined.discard(chat_id)
+        self.joined.pop(chat_id, None)
         await self.channel_layer.group_discard(group_of(chat_id), self.channel_name)
 
     async def disconnect(self, code: int) -> None:
-        for chat_id in getattr(self, "joined", set()):
+        for chat_id in getattr(self, "joined", {}):
             await self.channel_layer.group_discard(group_of(chat_id), self.channel_name)
         if self.watching:
             await self.channel_layer.group_discard(QUEUE_GROUP, self.channel_name)

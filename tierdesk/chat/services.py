@@ -70,13 +70,15 @@ def _ongoing(chat: LiveContact) -> None:
 
 
 def _once(external_id: str, write: Callable[[], Message]) -> Message:
-    """Write a message once per id: a resent frame returns the stored message."""
-    seen = selectors.chat_message(channel=Channel.CHAT, external_id=external_id)
-    if seen is not None:
-        return seen
+    """Write a message once per id: a resent frame returns the stored message.
+
+    The unique message id decides, so the usual frame costs no look-up first: a resent one
+    fails the insert, the write's own transaction rolls back whole, and the message stored
+    before is read.
+    """
     try:
         return write()
-    except IntegrityError:  # the same frame on another connection, a moment ago
+    except IntegrityError:
         found = selectors.chat_message(channel=Channel.CHAT, external_id=external_id)
         if found is None:
             raise

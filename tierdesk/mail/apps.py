@@ -8,10 +8,11 @@ class MailConfig(AppConfig):
     label = "mail"
 
     def ready(self) -> None:
+        from tierdesk.mail.outbound import may_mail
         from tierdesk.tickets.models import EventKind
         from tierdesk.tickets.subscribers import subscribe
 
-        subscribe(EventKind.MESSAGE_ADDED, "tierdesk.mail.outbound.on_message_added")
+        subscribe(EventKind.MESSAGE_ADDED, "tierdesk.mail.outbound.on_message_added", when=may_mail)
         # Escalation notices are written with the SLA alert that caused them; the alert's
         # event is the one dispatched to subscribers (docs/email.md, "Escalations").
         subscribe(EventKind.SLA_WARNING, "tierdesk.mail.outbound.on_sla_alert")

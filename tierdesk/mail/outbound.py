@@ -3,7 +3,16 @@
 from django.utils import timezone
 
 from tierdesk.mail import outbox
-from tierdesk.tickets.models import TicketEvent
+from tierdesk.tickets.models import AuthorKind, TicketEvent
+
+
+def may_mail(event: TicketEvent) -> bool:
+    """Whether a message event can become an email, as ``queue_reply`` would decide it:
+    customers' own messages never do, nor answers on a channel that is not mailed (chat)."""
+    return (
+        event.data.get("author_kind") != AuthorKind.CUSTOMER
+        and event.data.get("channel") in outbox.MAILED_CHANNELS
+    )
 
 
 def on_message_added(event: TicketEvent) -> None:

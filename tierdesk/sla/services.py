@@ -304,8 +304,11 @@ def nearest_due(ticket: Ticket) -> datetime | None:
 
 
 def _agent_has_answered(ticket: Ticket) -> bool:
+    # The ticket's own count of public agent replies answers without a query when it is
+    # set; rows written before it was kept still get the look at the messages.
     return (
         ticket.opened_by_agent
+        or ticket.public_agent_replies > 0
         or ticket.messages.filter(kind=MessageKind.PUBLIC, author_kind=AuthorKind.AGENT).exists()
     )
 

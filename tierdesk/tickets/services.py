@@ -84,7 +84,9 @@ def _choice(value: str, choices: type[Priority] | type[Status] | type[Channel], 
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("tier").get(pk=ticket.pk)
+    # Only the ticket's row: locking its tier too would queue every change to any ticket
+    # of that tier behind one another.
+    return Ticket.objects.select_for_update(of=("self",)).select_related("tier").get(pk=ticket.pk)
 
 
 def _claim_attachments(actor: User | None, ids: Sequence[int], message: Message) -> None:
@@ -521,7 +523,8 @@ def reply(
     author = author or _author_of(actor)
     body = _clean_text(body, field="body", max_chars=settings.TIERDESK_MAX_MESSAGE_CHARS)
     channel = _choice(channel, Channel, "channel") if channel else None
-    seen = _already_received(channel or "", external_id)
+    # Only a message that came in by a channel has an id there to be seen again.
+    seen = _already_received(channel, external_id) if channel else None
     if seen is not None:
         return seen
     if channel and author.is_customer and author.contact is not None:
@@ -677,15 +680,18 @@ def _customer_reply(
     if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
         _set_status(ticket, Status.OPEN, actor=actor, at=at)
     sla.on_customer_message(ticket=ticket, at=at, actor=actor, cause=added)
-    record_interaction(
-        organization_id=ticket.organization_id,
-        contact_id=contact.pk,
-        kind=InteractionKind.MESSAGE,
-        channel=channel,
-        summary=f"Reply on #{ticket.pk} {ticket.subject}",
-        at=at,
-        ticket_id=ticket.pk,
-    )
+    # A live chat is on the timeline once, by its own lines (offered, accepted, ended); its
+    # messages are the transcript, not a timeline line each.
+    if channel != Channel.CHAT:
+        record_interaction(
+            organization_id=ticket.organization_id,
+            contact_id=contact.pk,
+            kind=InteractionKind.MESSAGE,
+            channel=channel,
+            summary=f"Reply on #{ticket.pk} {ticket.subject}",
+            at=at,
+            ticket_id=ticket.pk,
+        )
     _save(ticket, at, "status", "solved_at", "closed_at")
     return message
 

@@ -23,20 +23,28 @@ if TYPE_CHECKING:
     from tierdesk.tickets.models import TicketEvent
 
 _subscribers: dict[str, list[str]] = defaultdict(list)
+_conditions: dict[tuple[str, str], Callable[[TicketEvent], bool]] = {}
 
 
-def subscribe(kind: str, handler: str) -> None:
+def subscribe(
+    kind: str, handler: str, *, when: Callable[[TicketEvent], bool] | None = None
+) -> None:
     """Call ``handler`` (a dotted path to ``f(event: TicketEvent)``) after each ``kind`` event.
 
+    ``when`` decides from the event alone whether the handler has anything to do; events it
+    turns down queue no task (a chat message never becomes an email, so it costs no row).
     Apps subscribe in ``AppConfig.ready``; subscribing twice is a no-op.
     """
     if handler not in _subscribers[kind]:
         _subscribers[kind].append(handler)
+    if when is not None:
+        _conditions[(kind, handler)] = when
 
 
 def unsubscribe(kind: str, handler: str) -> None:
     if handler in _subscribers[kind]:
         _subscribers[kind].remove(handler)
+    _conditions.pop((kind, handler), None)
 
 
 def subscribers_of(kind: str) -> tuple[str, ...]:
@@ -52,6 +60,9 @@ def dispatch(events: Iterable[TicketEvent]) -> None:
     queue: Callable[..., object] = deliver_event.enqueue
     for event in events:
         for handler in subscribers_of(event.kind):
+            wanted = _conditions.get((event.kind, handler))
+            if wanted is not None and not wanted(event):
+                continue
             if _transactional_backend():
                 queue(event_id=event.pk, handler=handler)
             else:

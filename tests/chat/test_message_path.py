@@ -1,0 +1,147 @@
+"""What one chat message costs and guarantees: one write, stored once, in order, no side rows."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django_tasks_db.models import DBTaskResult
+
+from tests.conftest import T0
+from tierdesk.chat import selectors, services
+from tierdesk.customers.models import Interaction
+from tierdesk.errors import Conflict
+from tierdesk.sla.models import SlaClock, SlaLedgerEntry
+from tierdesk.tickets import services as tickets
+from tierdesk.tickets.models import Message, TicketEvent
+
+
+@pytest.fixture
+def chat(carol, alice):
+    started = services.start_chat(contact=carol.contact, body="Hello", client_id="s-1", at=T0)
+    waiting = selectors.chat_for_agent(agent=alice, chat_id=started.external_id)
+    return services.accept_chat(chat=waiting, agent=alice, at=T0)
+
+
+def soon(seconds):
+    return T0 + timedelta(seconds=seconds)
+
+
+def rows():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Message, TicketEvent, SlaClock, SlaLedgerEntry, Interaction, DBTaskResult)
+    }
+
+
+def test_a_chat_message_queues_no_mail_task_and_adds_no_timeline_line(chat, carol, alice):
+    before = rows()
+    services.post_customer_message(
+        chat=chat, contact=carol.contact, body="Hi", client_id="c-1", at=soon(1)
+    )
+    services.post_agent_message(chat=chat, agent=alice, body="Hello!", client_id="a-1", at=soon(2))
+    after = rows()
+    assert after["Message"] == before["Message"] + 2
+    assert (after["Interaction"], after["DBTaskResult"]) == (
+        before["Interaction"],
+        before["DBTaskResult"],
+    )
+
+
+def mail_tasks():
+    return [
+        task
+        for task in DBTaskResult.objects.all()
+        if task.args_kwargs["kwargs"].get("handler") == "tierdesk.mail.outbound.on_message_added"
+    ]
+
+
+def test_an_answer_by_email_still_queues_its_mail(ticket, alice):
+    before = len(mail_tasks())
+    tickets.reply(actor=alice, ticket=ticket, body="We are on it.", at=soon(60))
+    assert len(mail_tasks()) == before + 1
+
+
+def test_a_resent_frame_returns_the_stored_message_and_writes_nothing_more(chat, carol, alice):
+    first = services.post_customer_message(
+        chat=chat, contact=carol.contact, body="Hi", client_id="c-1", at=soon(3)
+    )
+    answer = services.post_agent_message(
+        chat=chat, agent=alice, body="Yes?", client_id="a-1", at=soon(4)
+    )
+    before = rows()
+    assert (
+        services.post_customer_message(
+            chat=chat, contact=carol.contact, body="Hi", client_id="c-1", at=soon(5)
+        ).pk,
+        services.post_agent_message(
+            chat=chat, agent=alice, body="Yes?", client_id="a-1", at=soon(6)
+        ).pk,
+    ) == (first.pk, answer.pk)
+    assert rows() == before
+
+
+def test_a_chat_message_is_one_short_write(chat, carol, alice, django_assert_num_queries):
+    # The ticket lock, the message and its event, the clocks it moves (Premium's terms run on
+    # business hours: policy and calendar versions), the ticket's save; no reading of the
+    # chat, of an earlier copy of the frame or of the tier beside the ticket.
+    services.post_customer_message(
+        chat=chat, contact=carol.contact, body="1", client_id="c-1", at=soon(7)
+    )
+    services.post_agent_message(chat=chat, agent=alice, body="2", client_id="a-1", at=soon(8))
+    with django_assert_num_queries(15):  # a next-response clock starts
+        services.post_customer_message(
+            chat=chat, contact=carol.contact, body="3", client_id="c-2", at=soon(9)
+        )
+    with django_assert_num_queries(15):  # it stops; the periodic-update clock restarts
+        services.post_agent_message(chat=chat, agent=alice, body="4", client_id="a-2", at=soon(10))
+
+
+def test_an_ended_chat_refuses_messages_and_stores_nothing(chat, carol, alice):
+    ended = services.end_chat(chat=chat, agent=alice, at=soon(30))
+    before = rows()
+    with pytest.raises(Conflict) as refused:
+        services.post_customer_message(
+            chat=ended, contact=carol.contact, body="Wait!", client_id="c-9", at=soon(11)
+        )
+    assert refused.value.code == "ended"
+    assert rows() == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite has one writer at a time: no row locks"
+)
+def test_a_change_to_one_ticket_does_not_hold_up_another_of_the_same_tier(carol, alice):
+    one, other = (
+        tickets.open_ticket(actor=carol, subject=s, body="Help", channel="web", at=T0)
+        for s in ("One", "Other")
+    )
+    assert one.tier_id == other.tier_id
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_one():
+        try:
+            with transaction.atomic():
+                tickets.add_note(actor=alice, ticket=one, body="Looking", at=soon(5))  # locks `one`
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def answer_other():
+        try:
+            return tickets.reply(actor=alice, ticket=other, body="On it", at=soon(6)).pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        held = pool.submit(hold_one)
+        assert holding.wait(30)
+        try:
+            answered = pool.submit(answer_other).result(timeout=15)
+        finally:
+            release.set()
+        held.result()
+    assert Message.objects.get(pk=answered).ticket_id == other.pk
