@@ -3,11 +3,14 @@ and the one before it, by tier, by period, by agent) come from one GROUP BY over
 ranges, each table then summed from those sums. Only additive KPIs (ratios, counts,
 scores) are merged: medians are not sums, so a duration keeps its own query."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Model, Q, Value, When
 
+from tierdesk.accounts.models import AgentGroup, User
+from tierdesk.customers.models import Organization
 from tierdesk.errors import Invalid
 from tierdesk.kpis.catalog import CATALOG, Kpi
 from tierdesk.kpis.selectors import (
@@ -17,9 +20,11 @@ from tierdesk.kpis.selectors import (
     empty_table,
     grouped_rows,
     kpi_table,
+    slice_column,
     summed_rows,
     sums,
 )
+from tierdesk.tiers.models import Tier
 
 Range = tuple[datetime, datetime]
 
@@ -40,11 +45,17 @@ def kpi_tables(queries: Sequence[KpiQuery]) -> list[KpiTable | None]:
             continue
         key = (query.kpi, tuple(sorted(query.filters.items())))
         batches.setdefault(key, []).append(i)
+    cubes = []
     for members in batches.values():
         asked = [queries[i] for i in members]
-        mergeable = len(asked) > 1 and _disjoint(asked) and len(_periods(asked)) <= 1
-        tables = _merged(asked) if mergeable else [kpi_table(q) for q in asked]
-        for i, table in zip(members, tables, strict=True):
+        if len(asked) > 1 and _disjoint(asked) and len(_periods(asked)) <= 1:
+            cubes.append((members, _cube(asked)))
+        else:
+            for i, query in zip(members, asked, strict=True):
+                found[i] = kpi_table(query)
+    _name(cube for _, cube in cubes)
+    for members, cube in cubes:
+        for i, table in zip(members, cube.tables(), strict=True):
             found[i] = table
     return found
 
@@ -64,8 +75,29 @@ def _disjoint(queries: list[KpiQuery]) -> bool:
     return all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:], strict=False))
 
 
-def _merged(queries: list[KpiQuery]) -> list[KpiTable]:
-    """One GROUP BY (range, every slice asked) over all the ranges; each table sums its own."""
+@dataclass
+class _Cube:
+    """The sums of one KPI by (range, every slice asked) and the tables asked of it."""
+
+    kpi: Kpi
+    queries: list[KpiQuery]
+    ranges: list[Range]
+    keyed: dict[str, str]  # slice -> foreign key grouped by, named in _name()
+    rows: list[Row]
+
+    def tables(self) -> list[KpiTable]:
+        tables = []
+        for query in self.queries:
+            _, table = empty_table(query)
+            at = self.ranges.index((query.start, query.end))
+            mine = [r for r in self.rows if r["k_range"] == at]
+            table.rows.extend(summed_rows(self.kpi, query, _summed(mine, query)))
+            tables.append(table)
+        return tables
+
+
+def _cube(queries: list[KpiQuery]) -> _Cube:
+    """One GROUP BY (range, every slice asked) over all the ranges."""
     ranges = sorted({(q.start, q.end) for q in queries})
     by = tuple(dict.fromkeys(name for q in queries for name in q.by))
     period = next((q.period for q in queries if "period" in q.by), None)
@@ -81,15 +113,53 @@ def _merged(queries: list[KpiQuery]) -> list[KpiTable]:
         default=Value(-1),
         output_field=IntegerField(),
     )
-    rows, keys = grouped_rows(kpi, wide, wide.start, wide.end, k_range=which)
+    # Tier, agent, group and organization are grouped by their key and named afterwards:
+    # the GROUP BY then hashes integers instead of sorting names joined to every row.
+    keyed = {n: path for n in by if (path := _key_path(kpi, wide, n))}
+    plain = KpiQuery(
+        kpi.name,
+        tuple(n for n in by if n not in keyed),
+        period,
+        wide.start,
+        wide.end,
+        wide.filters,
+    )
+    extra = {f"k_{n}": F(path) for n, path in keyed.items()}
+    rows, keys = grouped_rows(kpi, plain, wide.start, wide.end, k_range=which, **extra)
     cube = list(rows.values(*keys).annotate(**sums(kpi, wide.end)))
-    tables = []
-    for query in queries:
-        _, table = empty_table(query)
-        mine = [r for r in cube if r["k_range"] == ranges.index((query.start, query.end))]
-        table.rows.extend(summed_rows(kpi, query, _summed(mine, query)))
-        tables.append(table)
-    return tables
+    return _Cube(kpi, queries, ranges, keyed, cube)
+
+
+def _name(cubes: Iterable[_Cube]) -> None:
+    """Keys to names in every cube: one query per kind of name for the whole batch."""
+    cubes = list(cubes)
+    for name, (model, field) in NAMED.items():
+        keys = {r[f"k_{name}"] for c in cubes if name in c.keyed for r in c.rows} - {None}
+        names = dict(model.objects.filter(pk__in=keys).values_list("pk", field)) if keys else {}
+        for cube in cubes:
+            if name in cube.keyed:
+                for r in cube.rows:
+                    r[f"k_{name}"] = names.get(r[f"k_{name}"])
+
+
+# Slice -> the model it names and the (unique) name shown.
+NAMED: dict[str, tuple[type[Model], str]] = {
+    "tier": (Tier, "name"),
+    "agent": (User, "username"),
+    "group": (AgentGroup, "name"),
+    "organization": (Organization, "name"),
+}
+
+
+def _key_path(kpi: Kpi, query: KpiQuery, name: str) -> str | None:
+    """The foreign key behind a named slice (``tier__name`` -> ``tier``), if it is a plain
+    relation of the rows (NPS reaches its tier through a filtered relation: by name)."""
+    if name not in NAMED:
+        return None
+    path = slice_column(kpi, name).removesuffix(f"__{NAMED[name][1]}")
+    assert kpi.rows is not None
+    filtered = kpi.rows(query.start, query.end).query._filtered_relations
+    return None if path.split("__")[0] in filtered else path
 
 
 def _summed(cube: list[Row], query: KpiQuery) -> list[Row]:

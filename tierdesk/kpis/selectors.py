@@ -68,11 +68,11 @@ def _columns(kpi: Kpi, query: KpiQuery) -> dict[str, object]:
         if name == "period":
             columns[name] = Trunc(kpi.anchor, query.period or "month", tzinfo=UTC)
         else:
-            columns[name] = F(_column(kpi, name))
+            columns[name] = F(slice_column(kpi, name))
     return columns
 
 
-def _column(kpi: Kpi, name: str) -> str:
+def slice_column(kpi: Kpi, name: str) -> str:
     """The column a slice or filter names on the KPI's rows."""
     if kpi.columns is not None:
         return kpi.columns[name]
@@ -132,7 +132,9 @@ def grouped_rows(
     """The KPI's rows in [start, end) with the query's filters, annotated with its slices
     (``k_<slice>``) and any ``extra`` keys; the names of the keys to group by."""
     assert kpi.rows is not None
-    rows = kpi.rows(start, end).filter(**{_column(kpi, k): v for k, v in query.filters.items()})
+    rows = kpi.rows(start, end).filter(
+        **{slice_column(kpi, k): v for k, v in query.filters.items()}
+    )
     columns = {f"k_{n}": c for n, c in _columns(kpi, query).items()} | extra
     return rows.annotate(**columns).order_by(), list(columns)
 
