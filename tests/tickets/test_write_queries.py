@@ -11,7 +11,7 @@ from tests.conftest import T0
 from tierdesk.customers.models import Contact
 from tierdesk.tickets import services
 from tierdesk.tickets.models import EventKind, TicketEvent
-from tierdesk.tiers.models import Tier, TierPolicyVersion
+from tierdesk.tiers.models import CalendarVersion, Tier, TierPolicyVersion
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,3 +89,17 @@ def test_a_new_policy_version_reaches_the_next_write(carol):
     second = _open(carol)
     target = {t.pk: t.clocks.get(metric="first_response").target_seconds for t in (first, second)}
     assert target[second.pk] == 60 and target[first.pk] != 60
+
+
+def test_a_new_calendar_version_moves_every_tier_stamp(tiers):
+    before = dict(Tier.objects.values_list("pk", "terms_stamp"))
+    current = CalendarVersion.objects.order_by("-number").first()
+    CalendarVersion.objects.create(
+        calendar_id=current.calendar_id,
+        number=current.number + 1,
+        effective_from=T0,
+        rules=current.rules,
+        created_at=T0,
+    )
+    after = dict(Tier.objects.values_list("pk", "terms_stamp"))
+    assert all(after[pk] == stamp + 1 for pk, stamp in before.items())
