@@ -19,7 +19,7 @@ The server runs with 2 workers; wrk drives it with 16 connections on 2 threads, 
 - reply:  POST /api/v1/tickets/{id}/reply as the agent, on random tickets
 
 Every serving path in ``SERVERS`` is measured on PostgreSQL at 10,000 tickets (a table
-each); the path ``tierdesk serve`` uses by default (granian, ASGI: HTTP and WebSockets on
+each); the path ``tierdesk serve`` uses by default (uvicorn, ASGI: HTTP and WebSockets on
 one port) is then measured on SQLite and at 1,000,000, and gives the headline lines.
 A response other than 2xx counts as an error; a run with errors is reported as such.
 
@@ -105,7 +105,7 @@ SERVERS = {
         "tierdesk.wsgi:application",
     ],
 }
-DEFAULT_SERVER = "granian-asgi"
+DEFAULT_SERVER = "uvicorn-asgi"
 
 SETUP_SNIPPET = r"""
 import json
