@@ -15,12 +15,11 @@ def _django() -> None:
 
 
 def serve(args: argparse.Namespace) -> None:
-    """HTTP and WebSockets on one port: granian runs the ASGI application, a process a core.
+    """HTTP and WebSockets on one port (ASGI, uvicorn), one worker process per core.
 
-    bench/api_tickets.py measures each server: granian's ASGI answers more requests than
-    uvicorn's with WebSockets kept; granian's WSGI (``--server granian-wsgi``) answers more
-    still but serves no WebSockets, for nodes that only serve the API and pages while
-    another node, on the default, serves live chat. ``--server uvicorn``: the former server.
+    bench/api_tickets.py measures the other servers in the same run: ``--server granian``
+    (ASGI, WebSockets kept) and ``--server granian-wsgi`` (no WebSockets: for nodes that
+    only serve the API and pages while another node serves live chat).
     """
     _django()
     from django.core.management import call_command
@@ -241,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
         default=int(os.environ.get("TIERDESK_WORKERS", "0")),
         help="server processes (default: one per core)",
     )
-    p.add_argument("--server", choices=["granian", "granian-wsgi", "uvicorn"], default="granian")
+    p.add_argument("--server", choices=["uvicorn", "granian", "granian-wsgi"], default="uvicorn")
     p.set_defaults(func=serve)
     p = sub.add_parser("worker", help="run background tasks, the SLA sweep and NPS waves")
     p.add_argument("--sweep-seconds", type=float, default=30.0)

@@ -11,13 +11,14 @@ from tests.conftest import T0
 from tierdesk.customers.models import Contact
 from tierdesk.tickets import services
 from tierdesk.tickets.models import EventKind, TicketEvent
-from tierdesk.tiers.models import Tier, TierPolicyVersion
+from tierdesk.tiers.models import CalendarVersion, Tier, TierPolicyVersion
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OPEN_TICKET_QUERIES = 9  # issue 23's goal: at most 12
 REPLY_QUERIES = 10  # issue 23's goal: at most 10
 CREATE_REQUEST_QUERIES = 10  # the token and the service: the answer is what it wrote
+REPLY_REQUEST_QUERIES = 13  # the token, the ticket's access check, the service, its delivery
 
 
 def _with_transaction(statements):
@@ -56,6 +57,16 @@ def test_the_create_request_is_pinned(api, carol, django_assert_max_num_queries)
     assert response.status_code == 201 and response.body["reply_due_at"]
 
 
+def test_the_reply_request_is_pinned(api, alice, carol, django_assert_max_num_queries):
+    customer, agent = api(carol), api(alice)
+    warm = customer.post("/tickets", {"subject": "a", "body": "b", "channel": "email"}).body
+    agent.post(f"/tickets/{warm['id']}/reply", {"body": "On it."})
+    ticket = customer.post("/tickets", {"subject": "a", "body": "b", "channel": "email"}).body
+    with django_assert_max_num_queries(_with_transaction(REPLY_REQUEST_QUERIES)):
+        response = agent.post(f"/tickets/{ticket['id']}/reply", {"body": "On it."})
+    assert response.status_code == 201 and response.body["attachments"] == []
+
+
 @pytest.mark.parametrize("who", ["alice", "carol"])
 def test_the_created_ticket_answers_what_reading_it_again_answers(api, who, carol, request):
     user = request.getfixturevalue(who)
@@ -89,3 +100,17 @@ def test_a_new_policy_version_reaches_the_next_write(carol):
     second = _open(carol)
     target = {t.pk: t.clocks.get(metric="first_response").target_seconds for t in (first, second)}
     assert target[second.pk] == 60 and target[first.pk] != 60
+
+
+def test_a_new_calendar_version_moves_every_tier_stamp(tiers):
+    before = dict(Tier.objects.values_list("pk", "terms_stamp"))
+    current = CalendarVersion.objects.order_by("-number").first()
+    CalendarVersion.objects.create(
+        calendar_id=current.calendar_id,
+        number=current.number + 1,
+        effective_from=T0,
+        rules=current.rules,
+        created_at=T0,
+    )
+    after = dict(Tier.objects.values_list("pk", "terms_stamp"))
+    assert all(after[pk] == stamp + 1 for pk, stamp in before.items())

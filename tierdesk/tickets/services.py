@@ -319,6 +319,8 @@ def _post(
         in_reply_to=in_reply_to,
     )
     _claim_attachments(actor, attachments, message)
+    if not attachments:
+        as_read(message, attachments=[])  # nothing to read back for the answer
     if kind == MessageKind.PUBLIC and author.kind == AuthorKind.AGENT:
         # Saved by the caller's _save, in this transaction (the KPIs read these).
         ticket.public_agent_replies += 1
@@ -432,7 +434,6 @@ def _fill_new_ticket(
     sla.start_clocks(ticket=ticket, at=at, cause=created)
     _save(ticket, at)
     # What the transaction wrote is what a reader of the new ticket would read back.
-    as_read(message, attachments=[] if not attachments else None)
     as_read(ticket, tags=tag_objs, clocks=sla.held_clocks_of(ticket), messages=[message])
 
 
