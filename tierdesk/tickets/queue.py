@@ -131,7 +131,10 @@ def queue_page(*, user: User, query: QueueQuery, now: datetime) -> QueuePage:
     page = min(max(1, query.page), pages)
     start = (page - 1) * PER_PAGE
     ordered = with_summary(qs).annotate(priority_weight=_priority_weight)
-    rows = list(ordered.order_by(*SORTS.get(query.sort, SORTS["due"]))[start : start + PER_PAGE])
+    sort = query.sort if query.sort in SORTS else "due"
+    if not user.is_agent and sort in ("due", "-due"):
+        sort = "-updated"  # customers never see internal due times, nor order by them
+    rows = list(ordered.order_by(*SORTS[sort])[start : start + PER_PAGE])
     return QueuePage(
         tickets=rows,
         total=total,
