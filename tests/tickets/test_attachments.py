@@ -58,7 +58,7 @@ def test_web_reply_with_a_file(alice, ticket):
             "attachment": SimpleUploadedFile("trace.txt", b"stack"),
         },
     )
-    assert response.status_code == 200
+    assert (response.status_code, response.url) == (302, f"/tickets/{ticket.pk}/")
     attachment = Attachment.objects.get(filename="trace.txt")
     assert attachment.message.body == "Logs attached"
     download = client.get(f"/tickets/{ticket.pk}/attachments/{attachment.pk}/")

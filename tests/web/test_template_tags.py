@@ -17,3 +17,13 @@ from tierdesk.web.templatetags.tierdesk_tags import span
 )
 def test_span_reads_like_a_support_person_would_say_it(seconds, text):
     assert span(seconds) == text
+
+
+def test_configuration_rows_read_as_names_with_hours_and_minutes(tiers):
+    premium = tiers["Premium"]
+    target = premium.targets.get(priority="high", metric="first_response")
+    assert str(target) == "Premium · high · first response · 30m business"
+    basic_low = tiers["Basic"].targets.get(priority="low", metric="first_response")
+    assert str(basic_low).endswith("· 48h 00m business")
+    coverage = premium.coverage.get(channel="chat")
+    assert str(coverage).startswith("Premium · Live chat on ")

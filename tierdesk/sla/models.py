@@ -187,6 +187,11 @@ class EscalationRule(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        metric = self.get_metric_display().lower() if self.metric else "any metric"
+        action = self.get_action_display().lower()
+        return f"{self.tier} · on {self.get_on_display().lower()} of {metric}: {action}"
+
 
 class Notification(models.Model):
     """An in-app notice to a person; email and chat delivery hang off it later."""

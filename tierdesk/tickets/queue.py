@@ -78,7 +78,8 @@ def _view_filter(view: str, user: User, now: datetime, *, any_status: bool = Fal
 
 
 def _search(q: str) -> Q:
-    """#123 or 123 finds that ticket; words match subject, requester or organization."""
+    """#123 or 123 finds that ticket (by its key: instant at any size); words match the
+    subject, the requester's name or email, or the organization's name."""
     q = q.strip()
     number = re.fullmatch(r"#?(\d{1,18})", q)
     found = (
@@ -87,7 +88,7 @@ def _search(q: str) -> Q:
         | Q(requester__email__icontains=q)
         | Q(organization__name__icontains=q)
     )
-    return Q(pk=int(number.group(1))) | Q(subject__icontains=q) if number else found
+    return Q(pk=int(number.group(1))) if number else found
 
 
 def _filters(query: QueueQuery) -> Q:
@@ -131,7 +132,10 @@ def queue_page(*, user: User, query: QueueQuery, now: datetime) -> QueuePage:
     page = min(max(1, query.page), pages)
     start = (page - 1) * PER_PAGE
     ordered = with_summary(qs).annotate(priority_weight=_priority_weight)
-    rows = list(ordered.order_by(*SORTS.get(query.sort, SORTS["due"]))[start : start + PER_PAGE])
+    sort = query.sort if query.sort in SORTS else "due"
+    if not user.is_agent and sort in ("due", "-due"):
+        sort = "-updated"  # customers never see internal due times, nor order by them
+    rows = list(ordered.order_by(*SORTS[sort])[start : start + PER_PAGE])
     return QueuePage(
         tickets=rows,
         total=total,

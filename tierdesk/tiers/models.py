@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from tierdesk.accounts.models import Seniority
+from tierdesk.domain.durations import hours_minutes
 
 
 class Channel(models.TextChoices):
@@ -65,6 +66,9 @@ class BusinessCalendar(models.Model):
         return self.name
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 class WeeklyHours(models.Model):
     """One open interval on a weekday; end <= start runs past midnight into the next day."""
 
@@ -78,6 +82,9 @@ class WeeklyHours(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(weekday__lte=6), name="weekday_0_to_6"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} · {WEEKDAYS[self.weekday]} {self.start:%H:%M}–{self.end:%H:%M}"
 
 
 class CalendarDay(models.Model):
@@ -98,6 +105,11 @@ class CalendarDay(models.Model):
                 name="calendar_day_both_or_neither",
             ),
         ]
+
+    def __str__(self) -> str:
+        hours = f"open {self.start:%H:%M}–{self.end:%H:%M}" if self.start and self.end else "closed"
+        note = f" · {self.note}" if self.note else ""
+        return f"{self.calendar} · {self.day:%a %d %b %Y} {hours}{note}"
 
 
 class Tier(models.Model):
@@ -155,6 +167,9 @@ class ChannelCoverage(models.Model):
             models.UniqueConstraint(fields=["tier", "channel"], name="one_coverage_per_channel")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.tier} · {self.get_channel_display()} on {self.calendar}"
+
 
 class SlaTarget(models.Model):
     tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="targets")
@@ -177,6 +192,13 @@ class SlaTarget(models.Model):
                 name="warn_percent_between_0_and_100",
             ),
         ]
+
+    def __str__(self) -> str:
+        kind = "business" if self.business_time else "calendar"
+        return (
+            f"{self.tier} · {self.get_priority_display().lower()} · "
+            f"{self.get_metric_display().lower()} · {hours_minutes(self.target_seconds)} {kind}"
+        )
 
 
 class CalendarVersion(models.Model):

@@ -1,5 +1,7 @@
 """The queue page: saved views with counts, search, filters, sorting, paging, bulk changes."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +14,7 @@ from tierdesk.accounts.selectors import eligible_agents
 from tierdesk.errors import TierdeskError
 from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
+from tierdesk.tickets.models import Ticket
 from tierdesk.tickets.queue import AGENT_VIEWS, CUSTOMER_VIEWS, QueueQuery, queue_page
 from tierdesk.web.feedback import invalid_form
 from tierdesk.web.queue_forms import BulkForm, QueueFilterForm
@@ -46,10 +49,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "view": view,
         "views": [(v, VIEW_LABELS[v], page.view_counts[v]) for v in views],
         "page": page,
-        "rows": [
-            (t, [clock_view(c, now) for c in t.clocks.all() if c.stopped_at is None])
-            for t in page.tickets
-        ],
+        "rows": [(t, _most_urgent(t, now)) for t in page.tickets],
         "now": now,
         "error": error,
         "bulk": BulkForm(agents=agents, auto_id="bulk_%s") if user.is_agent else None,
@@ -58,6 +58,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     }
     template = "web/_queue_results.html" if request.htmx else "web/queue.html"
     return render(request, template, context, status=status)
+
+
+def _most_urgent(ticket: Ticket, now: datetime) -> list[dict]:
+    """The one live clock a row shows: least time left (late ones are below zero)."""
+    live = [clock_view(c, now) for c in ticket.clocks.all() if c.stopped_at is None]
+    return sorted(live, key=lambda c: c["remaining_seconds"])[:1]
 
 
 def _params_without(request: HttpRequest, *names: str) -> str:
