@@ -71,11 +71,8 @@ class Change:
         self.rows[row.pk] = row
 
     def finish(self) -> None:
-        rows = list(self.rows.values())
-        if len(rows) == 1:
-            rows[0].save(update_fields=SAVED_FIELDS)
-        elif rows:  # an agent's answer stops and starts several clocks: one UPDATE for all
-            SlaClock.objects.bulk_update(rows, SAVED_FIELDS)
+        for row in self.rows.values():
+            row.save(update_fields=SAVED_FIELDS)
         self.batch.save()
         if not self.batch.escalate:
             return
