@@ -52,6 +52,7 @@ import uuid
 from pathlib import Path
 
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -217,22 +218,28 @@ class Reader:
         return future
 
     async def pump(self) -> None:
-        async for raw in self.ws:
-            frame = json.loads(raw)
-            kind = frame["type"]
-            if kind == "error":
-                log(f"error frame: {frame}")
-            key = ""
-            if kind == "message":
-                key = frame.get("client_id") or ""
-            elif kind == "accepted":
-                key = frame["chat"]
-            frame["_t"] = time.perf_counter()
-            waiting = self.waiters.get((kind, key))
-            if waiting:  # one waiter per frame: a resent message's second copy has its own
-                waiting.pop(0).set_result(frame)
-                if not waiting:
-                    del self.waiters[(kind, key)]
+        try:
+            async for raw in self.ws:
+                self.route(json.loads(raw))
+        except ConnectionClosed:
+            return  # counted: the chat is not held, its unanswered messages are missed
+
+    def route(self, frame: dict) -> None:
+        frame["_t"] = time.perf_counter()
+        kind = frame["type"]
+        if kind == "error":
+            log(f"error frame: {frame}")
+        key = ""
+        if kind == "message":
+            key = frame.get("client_id") or ""
+        elif kind == "accepted":
+            key = frame["chat"]
+        waiting = self.waiters.get((kind, key), [])
+        while waiting:  # one waiter per frame: a resent message's second copy has its own
+            future = waiting.pop(0)
+            if not future.done():  # a waiter that timed out was cancelled
+                future.set_result(frame)
+                break
 
 
 class Talk:
@@ -252,16 +259,16 @@ class Talk:
         again = sender.wait("message", client_id) if self.sent % RESEND_EVERY == 0 else None
         self.sent += 1
         t = time.perf_counter()
-        await sender.ws.send(json.dumps(frame))
-        if again is not None:
-            self.resent += 1
-            await sender.ws.send(json.dumps(frame))
         try:
+            await sender.ws.send(json.dumps(frame))
+            if again is not None:
+                self.resent += 1
+                await sender.ws.send(json.dumps(frame))
             async with asyncio.timeout(ACK_TIMEOUT_S):
                 stored, got = await back, await seen
                 if again is not None and (await again)["id"] != stored["id"]:
                     self.disagreed += 1
-        except TimeoutError:
+        except (TimeoutError, ConnectionClosed):
             self.missed += 1
             return
         if got["id"] != stored["id"]:
@@ -289,6 +296,7 @@ async def run_layout(
             origin=ORIGIN,
             additional_headers={"Cookie": f"sessionid={session}"},
             max_queue=None,
+            ping_interval=None,  # browsers never ping; the server's own pings still run
         )
         agents.append(Reader(ws))
     customers: list[tuple[Reader, str] | None] = [None] * chats
@@ -296,20 +304,23 @@ async def run_layout(
 
     async def open_chat(i: int) -> None:
         async with gate:
-            ws = await connect(f"{servers.url(i)}/ws/chat/", origin=ORIGIN, max_queue=None)
+            ws = await connect(
+                f"{servers.url(i)}/ws/chat/", origin=ORIGIN, max_queue=None, ping_interval=None
+            )
             reader = Reader(ws)
             started = reader.wait("started")
-            await ws.send(
-                json.dumps(
-                    {
-                        "type": "start",
-                        "id": f"r{run}s{i}",
-                        "body": f"Chat {i}",
-                        "identity": setup["tokens"][i],
-                    }
-                )
-            )
-            frame = await asyncio.wait_for(started, 60)
+            start = {
+                "type": "start",
+                "id": f"r{run}s{i}",
+                "body": f"Chat {i}",
+                "identity": setup["tokens"][i],
+            }
+            try:
+                await ws.send(json.dumps(start))
+                frame = await asyncio.wait_for(started, 60)
+            except (TimeoutError, ConnectionClosed) as failed:
+                log(f"chat {i} did not start: {failed!r}")
+                return
             customers[i] = (reader, frame["chat"])
 
     t0 = time.perf_counter()
@@ -320,20 +331,28 @@ async def run_layout(
     def agent_of(i: int) -> Reader:
         return agents[i % len(agents)]
 
+    taken: set[int] = set()
+
     async def accept(i: int, chat: str) -> None:
         async with gate:
             agent = agent_of(i)
             accepted = agent.wait("accepted", chat)
-            await agent.ws.send(json.dumps({"type": "accept", "chat": chat}))
-            await asyncio.wait_for(accepted, 60)
+            try:
+                await agent.ws.send(json.dumps({"type": "accept", "chat": chat}))
+                await asyncio.wait_for(accepted, 60)
+            except (TimeoutError, ConnectionClosed) as failed:
+                log(f"chat {chat} was not accepted: {failed!r}")
+                return
+            taken.add(i)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(accept(i, chat) for i, (_, chat) in enumerate(opened)))
     accepted_s = time.perf_counter() - t0
 
     # Open loop: arrivals of both sides of every chat merged into one Poisson process.
+    talking = [(*opened[i], agent_of(i)) for i in sorted(taken)]
     talk = Talk()
-    rate = 2 * len(opened) / every_s
+    rate = 2 * len(talking) / every_s
     arrivals = random.Random(run)
     cpu0 = servers.cpu_s()
     t0 = time.perf_counter()
@@ -345,9 +364,7 @@ async def run_layout(
         delay = t0 + next_at - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        i = arrivals.randrange(len(opened))
-        customer, chat = opened[i]
-        agent = agent_of(i)
+        customer, chat, agent = talking[arrivals.randrange(len(talking))]
         n += 1
         if arrivals.random() < 0.5:
             frame = {"type": "message", "id": f"r{run}c{n}", "body": f"hello {n}"}
@@ -360,11 +377,10 @@ async def run_layout(
     await asyncio.gather(*talk.tasks)
     talk_s = time.perf_counter() - t0
     cpu_s = servers.cpu_s() - cpu0
-    held = sum(1 for r, _ in opened if r.ws.state.name == "OPEN")
-    for reader, _ in opened:
-        await reader.ws.close()
-    for agent in agents:
-        await agent.ws.close()
+    held = sum(1 for i, (r, _) in enumerate(opened) if i in taken and r.ws.state.name == "OPEN")
+    await asyncio.gather(
+        *(r.ws.close() for r, _ in opened), *(a.ws.close() for a in agents), return_exceptions=True
+    )
     done = len(talk.roundtrip) + len(talk.agent_roundtrip)
     return {
         "held": held,

@@ -206,7 +206,15 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 reads with a 5 s socket timeout, the same 5 s that channels-redis
                 # blocks in BZPOPMIN waiting for a message: an idle socket would time out.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # redis-py's pool refuses (MaxConnectionsError) past 100 connections at once
+                # instead of waiting: a thousand chats joining or leaving together need more.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "max_connections": env_int("TIERDESK_REDIS_MAX_CONNECTIONS", default=1000),
+                    }
+                ],
                 "prefix": os.environ.get("TIERDESK_CHANNEL_PREFIX", "asgi"),
             },
         }

@@ -60,3 +60,35 @@ def test_a_message_sent_by_one_process_reaches_a_group_member_in_another():
     with ThreadPoolExecutor(1) as pool:
         received = pool.submit(asyncio.run, listen_then_receive()).result(timeout=60)
     assert received == {"type": "chat.message", "text": "hello"}
+
+
+MANY_AT_ONCE = """
+import asyncio, sys, uuid
+import django
+django.setup()
+from channels.layers import get_channel_layer
+
+async def main():
+    layer, tag = get_channel_layer(), uuid.uuid4().hex
+    groups = [f"tierdesk.chat.{tag}{n}" for n in range(int(sys.argv[1]))]
+    joined = await asyncio.gather(
+        *(layer.group_add(g, f"probe.{n}") for n, g in enumerate(groups)), return_exceptions=True
+    )
+    await asyncio.gather(*(layer.group_discard(g, f"probe.{n}") for n, g in enumerate(groups)))
+    print(sum(isinstance(result, Exception) for result in joined))
+
+asyncio.run(main())
+"""
+
+
+def test_hundreds_of_chats_joining_at_once_all_reach_the_redis_layer():
+    # redis-py's pool refuses past its size instead of waiting; 100 by default.
+    done = subprocess.run(
+        [sys.executable, "-c", MANY_AT_ONCE, "300"],
+        env={**os.environ, "REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "tierdesk.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
