@@ -83,18 +83,18 @@ def test_a_resent_frame_returns_the_stored_message_and_writes_nothing_more(chat,
 
 
 def test_a_chat_message_is_one_short_write(chat, carol, alice, django_assert_num_queries):
-    # The ticket lock, the message and its event, the clocks it moves (Premium's terms run on
-    # business hours: policy and calendar versions), the ticket's save; no reading of the
-    # chat, of an earlier copy of the frame or of the tier beside the ticket.
+    # The ticket lock, the message and its event, the clocks it moves (the tier's terms come
+    # from the cache its stamp keys), the ticket's save; no reading of the chat, of an
+    # earlier copy of the frame or of the tier beside the ticket.
     services.post_customer_message(
         chat=chat, contact=carol.contact, body="1", client_id="c-1", at=soon(7)
     )
     services.post_agent_message(chat=chat, agent=alice, body="2", client_id="a-1", at=soon(8))
-    with django_assert_num_queries(15):  # a next-response clock starts
+    with django_assert_num_queries(9):  # a next-response clock starts
         services.post_customer_message(
             chat=chat, contact=carol.contact, body="3", client_id="c-2", at=soon(9)
         )
-    with django_assert_num_queries(17):  # it stops; a periodic-update clock starts (a save each)
+    with django_assert_num_queries(10):  # it stops; a periodic-update clock starts
         services.post_agent_message(chat=chat, agent=alice, body="4", client_id="a-2", at=soon(10))
 
 

@@ -43,7 +43,7 @@ def test_email_in_agent_answers_on_the_web_reply_threads_back(
             "status": "pending",
         },
     )
-    assert page.status_code == 200, page.content
+    assert (page.status_code, page.url) == (302, f"/tickets/{ticket.pk}/"), page.content
     drain()  # the worker: the reply's event, then the send
 
     (_, rcpt, answer) = mailbox.received[0]

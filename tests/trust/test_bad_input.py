@@ -110,12 +110,12 @@ def test_anonymous_writes_are_401_not_a_csrf_403():
 
 
 def test_an_unexpected_exception_is_a_json_500_without_detail(api, alice, monkeypatch):
-    from tierdesk.tickets import selectors
+    from tierdesk.tickets import api as tickets_api
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret detail /etc/passwd")
 
-    monkeypatch.setattr(selectors, "ticket_list", boom)
+    monkeypatch.setattr(tickets_api, "ticket_page", boom)
     client = api(alice).client
     client.raise_request_exception = False
     response = client.get("/api/v1/tickets")
