@@ -43,6 +43,7 @@ def worker(args: argparse.Namespace) -> None:
     from tierdesk.sla.tasks import schedule_sweep
     from tierdesk.stale_tasks import take_over_stale_claims
     from tierdesk.surveys.tasks import schedule_nps_wave
+    from tierdesk.tickets.upload_limits import purge_orphaned_uploads
 
     def tick_forever() -> None:
         # Each worker's ticker queues the SLA sweep; whichever worker is free runs it.
@@ -52,6 +53,7 @@ def worker(args: argparse.Namespace) -> None:
                 requeue_stalled_mail(at=timezone.now())
                 take_over_stale_claims(now=timezone.now())
                 forget_old_idempotency_keys(now=timezone.now())
+                purge_orphaned_uploads(now=timezone.now())
                 schedule_nps_wave()  # at most one a day
                 schedule_reviews()
             except Exception as exc:  # noqa: BLE001 - the next tick tries again

@@ -258,6 +258,10 @@ FILE_UPLOAD_HANDLERS = [
 ]
 TIERDESK_MAX_ATTACHMENT_BYTES = env_int("TIERDESK_MAX_ATTACHMENT_BYTES", default=10_485_760)
 TIERDESK_MAX_MESSAGE_CHARS = 65_536
+# Uploads per user in any 24 hours, and how long an upload no message took is kept
+# (tierdesk.tickets.upload_limits).
+TIERDESK_UPLOAD_QUOTA_BYTES = env_int("TIERDESK_UPLOAD_QUOTA_BYTES", default=209_715_200)
+TIERDESK_ORPHAN_UPLOAD_HOURS = env_int("TIERDESK_ORPHAN_UPLOAD_HOURS", default=24)
 
 # Email (docs/email.md). Outbound over SMTP; inbound through `tierdesk mail serve|fetch`.
 TIERDESK_SMTP_HOST = os.environ.get("TIERDESK_SMTP_HOST", "127.0.0.1")
