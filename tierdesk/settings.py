@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tierdesk.request_log.RequestId",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -319,9 +320,25 @@ if TIERDESK_BEHIND_TLS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TIERDESK_HSTS_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("TIERDESK_HSTS_PRELOAD", default=True)
 
+# One JSON object per line with the request id (tierdesk.request_log); TIERDESK_LOG_FORMAT=text
+# for a person reading a terminal. TIERDESK_ACCESS_LOG=0 drops the line per request.
+TIERDESK_LOG_FORMAT = os.environ.get("TIERDESK_LOG_FORMAT", "json")
+if TIERDESK_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(
+        f"TIERDESK_LOG_FORMAT must be json or text, got {TIERDESK_LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "tierdesk.request_log.JsonLines"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": TIERDESK_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "tierdesk.access": {
+            "level": "INFO" if env_bool("TIERDESK_ACCESS_LOG", default=True) else "WARNING"
+        },
+    },
 }
