@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tierdesk.request_log.RequestId",
+    "tierdesk.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -278,6 +279,9 @@ TIERDESK_MAIL_LISTEN_PORT = env_int("TIERDESK_MAIL_LISTEN_PORT", default=2525)
 TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
 # How long an API write's Idempotency-Key is remembered (tierdesk.idempotency).
 TIERDESK_IDEMPOTENCY_HOURS = env_int("TIERDESK_IDEMPOTENCY_HOURS", default=24)
+# The bearer token Prometheus sends to /metrics; without it only this machine, not through the
+# proxy, may read them (tierdesk.metrics).
+TIERDESK_METRICS_TOKEN = os.environ.get("TIERDESK_METRICS_TOKEN", "")
 # A task RUNNING longer than this lost its worker: it is queued again once (tierdesk.stale_tasks).
 TIERDESK_TASK_STALE_MINUTES = env_int("TIERDESK_TASK_STALE_MINUTES", default=30)
 
