@@ -5,6 +5,7 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 
 def _django() -> None:
@@ -70,6 +71,7 @@ def worker(args: argparse.Namespace) -> None:
     from tierdesk.sla.tasks import schedule_sweep
     from tierdesk.stale_tasks import take_over_stale_claims
     from tierdesk.surveys.tasks import schedule_nps_wave
+    from tierdesk.tickets.upload_limits import purge_orphaned_uploads
 
     def tick_forever() -> None:
         # Each worker's ticker queues the SLA sweep; whichever worker is free runs it.
@@ -79,6 +81,7 @@ def worker(args: argparse.Namespace) -> None:
                 requeue_stalled_mail(at=timezone.now())
                 take_over_stale_claims(now=timezone.now())
                 forget_old_idempotency_keys(now=timezone.now())
+                purge_orphaned_uploads(now=timezone.now())
                 schedule_nps_wave()  # at most one a day
                 schedule_reviews()
             except Exception as exc:  # noqa: BLE001 - the next tick tries again
@@ -228,6 +231,30 @@ def two_factor_reset(args: argparse.Namespace) -> None:
     print(f"two-factor sign-in reset for {user.username}: password alone until set up again")  # noqa: T201
 
 
+def backup(args: argparse.Namespace) -> None:
+    _django()
+    from tierdesk.backup import backup as write_backup
+
+    manifest = write_backup(archive=Path(args.archive))
+    print(  # noqa: T201
+        f"{args.archive}: {manifest['engine']} database and {manifest['media_files']} "
+        f"file(s), {manifest['media_bytes']} bytes"
+    )
+
+
+def restore(args: argparse.Namespace) -> None:
+    _django()
+    from tierdesk.backup import restore as read_backup
+
+    if not args.yes:
+        sys.exit(
+            "tierdesk restore replaces the whole database and every attachment; "
+            "stop the servers and workers, then run it again with --yes"
+        )
+    manifest = read_backup(archive=Path(args.archive))
+    print(f"restored the backup of {manifest['created_at']}")  # noqa: T201
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="tierdesk", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -287,6 +314,13 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("two-factor-reset", help="clear a user's two-factor (a lost phone)")
     p.add_argument("username")
     p.set_defaults(func=two_factor_reset)
+    p = sub.add_parser("backup", help="the database and attachments into one .tar.gz")
+    p.add_argument("archive")
+    p.set_defaults(func=backup)
+    p = sub.add_parser("restore", help="replace the database and attachments from a backup")
+    p.add_argument("archive")
+    p.add_argument("--yes", action="store_true", help="yes, replace everything")
+    p.set_defaults(func=restore)
     from tierdesk.workforce.commands import add_parser as add_wfm
 
     add_wfm(sub, setup=_django)

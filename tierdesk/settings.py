@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tierdesk.request_log.RequestId",
+    "tierdesk.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -269,6 +271,10 @@ FILE_UPLOAD_HANDLERS = [
 ]
 TIERDESK_MAX_ATTACHMENT_BYTES = env_int("TIERDESK_MAX_ATTACHMENT_BYTES", default=10_485_760)
 TIERDESK_MAX_MESSAGE_CHARS = 65_536
+# Uploads per user in any 24 hours, and how long an upload no message took is kept
+# (tierdesk.tickets.upload_limits).
+TIERDESK_UPLOAD_QUOTA_BYTES = env_int("TIERDESK_UPLOAD_QUOTA_BYTES", default=209_715_200)
+TIERDESK_ORPHAN_UPLOAD_HOURS = env_int("TIERDESK_ORPHAN_UPLOAD_HOURS", default=24)
 
 # Email (docs/email.md). Outbound over SMTP; inbound through `tierdesk mail serve|fetch`.
 TIERDESK_SMTP_HOST = os.environ.get("TIERDESK_SMTP_HOST", "127.0.0.1")
@@ -284,6 +290,9 @@ TIERDESK_MAIL_LISTEN_PORT = env_int("TIERDESK_MAIL_LISTEN_PORT", default=2525)
 TIERDESK_MAIL_MAX_ATTEMPTS = env_int("TIERDESK_MAIL_MAX_ATTEMPTS", default=10)
 # How long an API write's Idempotency-Key is remembered (tierdesk.idempotency).
 TIERDESK_IDEMPOTENCY_HOURS = env_int("TIERDESK_IDEMPOTENCY_HOURS", default=24)
+# The bearer token Prometheus sends to /metrics; without it only this machine, not through the
+# proxy, may read them (tierdesk.metrics).
+TIERDESK_METRICS_TOKEN = os.environ.get("TIERDESK_METRICS_TOKEN", "")
 # A task RUNNING longer than this lost its worker: it is queued again once (tierdesk.stale_tasks).
 TIERDESK_TASK_STALE_MINUTES = env_int("TIERDESK_TASK_STALE_MINUTES", default=30)
 
@@ -326,9 +335,25 @@ if TIERDESK_BEHIND_TLS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TIERDESK_HSTS_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("TIERDESK_HSTS_PRELOAD", default=True)
 
+# One JSON object per line with the request id (tierdesk.request_log); TIERDESK_LOG_FORMAT=text
+# for a person reading a terminal. TIERDESK_ACCESS_LOG=0 drops the line per request.
+TIERDESK_LOG_FORMAT = os.environ.get("TIERDESK_LOG_FORMAT", "json")
+if TIERDESK_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(
+        f"TIERDESK_LOG_FORMAT must be json or text, got {TIERDESK_LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "tierdesk.request_log.JsonLines"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": TIERDESK_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "tierdesk.access": {
+            "level": "INFO" if env_bool("TIERDESK_ACCESS_LOG", default=True) else "WARNING"
+        },
+    },
 }

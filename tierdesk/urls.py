@@ -7,10 +7,12 @@ from django.views.generic import RedirectView
 
 from tierdesk.api import api
 from tierdesk.health import healthz, readyz
+from tierdesk.metrics import metrics
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     # Browsers ask for it on pages that name no icon (the admin, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("tierdesk/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),

@@ -31,6 +31,7 @@ from tierdesk.tickets.models import (
 )
 from tierdesk.tickets.participants import Author
 from tierdesk.tickets.subscribers import dispatch
+from tierdesk.tickets.upload_limits import check_upload_quota
 from tierdesk.tiers.coverage import channel_gate, refusal_message
 from tierdesk.tiers.models import Channel, Priority, Tier
 from tierdesk.uploads import too_large
@@ -118,13 +119,16 @@ def upload_attachment(*, actor: User | None, upload: UploadedFile) -> Attachment
     if upload.size is None or upload.size > limit:
         raise too_large(limit)
     name = PurePath(upload.name or "attachment").name[:255] or "attachment"
+    now = timezone.now()
     with transaction.atomic():
+        if actor is not None:  # email attachments are bounded by the message size instead
+            check_upload_quota(user=actor, size=upload.size, now=now)
         attachment = Attachment(
             uploaded_by=actor,
             filename=name,
             content_type=(upload.content_type or "application/octet-stream")[:120],
             size=upload.size,
-            created_at=timezone.now(),
+            created_at=now,
         )
         attachment.file.save(name, upload, save=False)
         attachment.save()
