@@ -268,6 +268,8 @@ def _organization_of(requester: Contact) -> Organization:
     organization = Organization.objects.select_related("tier").get(pk=requester.organization_id)
     requester.organization = organization
     return organization
+
+
 def _check_customer_priority(priority: str, tier: Tier) -> None:
     """A customer chooses a priority up to what their tier allows; agents may raise it later."""
     if tier.customer_priority(priority) == priority:
