@@ -48,6 +48,16 @@ def test_a_customer_opens_a_ticket_with_a_file(carol):
     assert f'href="/tickets/{ticket.pk}/attachments/{attachment.pk}/">screen.png</a>' in page.text
 
 
+def test_a_customer_is_offered_only_the_priorities_their_tier_allows(carol, alice):
+    # carol's organization is Premium: at most "high" (README, Accounts and access).
+    client = signed_in(carol)
+    form = client.get("/tickets/new/").text
+    assert '<option value="high"' in form and '<option value="urgent"' not in form
+    response = client.post("/tickets/new/", {"subject": "Down", "body": "x", "priority": "urgent"})
+    assert response.status_code == 422 and Ticket.objects.count() == 0
+    assert '<option value="urgent"' in signed_in(alice).get("/tickets/new/").text
+
+
 @override_settings(TIERDESK_MAX_ATTACHMENT_BYTES=10)
 def test_an_oversized_file_on_a_new_ticket_writes_nothing(carol):
     upload = SimpleUploadedFile("big.bin", b"x" * 11)

@@ -7,7 +7,7 @@ from django import forms
 
 from tierdesk.accounts.models import User
 from tierdesk.tickets.models import MessageKind, Status
-from tierdesk.tiers.models import Channel, Priority
+from tierdesk.tiers.models import Channel, Priority, Tier
 
 
 class ReplyForm(forms.Form):
@@ -73,6 +73,16 @@ class NewTicketForm(forms.Form):
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
     requester_email = forms.EmailField(required=False, help_text="Agents: who is this for?")
     attachment = forms.FileField(required=False, label="Attach a file")
+
+    def offer_priorities_of(self, tier: Tier) -> None:
+        """A customer is offered only the priorities their tier lets them choose, so the
+        form never offers what the service would refuse."""
+        field = self.fields["priority"]
+        field.choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in Priority.choices
+            if tier.customer_priority(value) == value
+        ]
 
 
 class ContactForm(forms.Form):

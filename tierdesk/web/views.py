@@ -213,6 +213,9 @@ def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def new_ticket(request: HttpRequest) -> HttpResponse:
     prefill = {k: request.GET[k][:2000] for k in ("subject", "body") if k in request.GET}
     form = NewTicketForm(request.POST or None, request.FILES or None, initial=prefill)
+    contact = None if request.user.is_agent else getattr(request.user, "contact", None)
+    if contact is not None:
+        form.offer_priorities_of(contact.organization.tier)
     status = 200
     refused = refused_upload(request)
     if refused is not None and form.is_bound:
