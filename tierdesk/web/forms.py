@@ -75,10 +75,11 @@ class NewTicketForm(forms.Form):
     attachment = forms.FileField(required=False, label="Attach a file")
 
     def offer_priorities_of(self, tier: Tier) -> None:
-        """A customer is offered only the priorities their tier lets them choose, so the
-        form never offers what the service would refuse."""
+        """A customer is offered only the priorities their tier lets them choose. Only the
+        widget narrows: a hand-made post of a higher one still reaches the service, whose
+        refusal says what the tier allows."""
         field = self.fields["priority"]
-        field.choices = [  # type: ignore[attr-defined]
+        field.widget.choices = [  # type: ignore[attr-defined]
             (value, label)
             for value, label in Priority.choices
             if tier.customer_priority(value) == value
