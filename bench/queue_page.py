@@ -25,6 +25,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 
@@ -150,15 +151,19 @@ def time_pages(agent, last_id: int, total: int) -> list[tuple[str, float, float,
     from django.db import connection
     from django.test import Client
 
+    from tierdesk.tickets.models import Ticket
+
     client = Client()
     client.force_login(agent)
+    subject = Ticket.objects.get(pk=last_id - 7).subject
     deep = max(1, int(total * 0.7) // 50 // 2)
     pages = [
         ("first page (all open, by due)", "/"),
         ("page 2", "/?page=2"),
         (f"page {deep}", f"/?page={deep}"),
         ("search #id", f"/?q=%23{last_id}"),
-        ("search text", "/?q=refund"),
+        ("search a common word", "/?q=refund"),
+        ("search one subject", f"/?q={quote(subject)}"),
         ("filter priority=urgent", "/?priority=urgent"),
         ("sort by last update", "/?sort=-updated"),
         ("view mine", "/?view=mine"),

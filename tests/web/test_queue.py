@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 
+from tierdesk.tickets import queue
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import Ticket, TicketEvent
 from tierdesk.tickets.queue import PER_PAGE
@@ -47,6 +48,21 @@ def test_search_finds_by_number_subject_requester_and_organization(alice, carol,
     assert row_ids(client.get("/?q=printer").text) == [ticket.pk]
     assert row_ids(client.get("/?q=bob%40globex").text) == [other.pk]
     assert row_ids(client.get("/?q=Acme").text) == [ticket.pk]
+
+
+def test_a_search_matching_many_people_finds_the_same_tickets(
+    alice, carol, bob, ticket, monkeypatch
+):
+    """Past MATCHED_IDS matching contacts or organizations the database joins them instead
+    of being handed their ids: the rows found must not change."""
+    other = tickets.open_ticket(actor=bob, subject="Invoice", body="x", channel="email")
+    client = signed_in(alice)
+    by_ids = {q: row_ids(client.get(f"/?q={q}").text) for q in ("bob%40globex", "Acme", "e")}
+    monkeypatch.setattr(queue, "MATCHED_IDS", 0)
+    joined = {q: row_ids(client.get(f"/?q={q}").text) for q in by_ids}
+    assert joined == by_ids
+    assert by_ids["bob%40globex"] == [other.pk] and by_ids["Acme"] == [ticket.pk]
+    assert set(by_ids["e"]) == {ticket.pk, other.pk}
 
 
 def test_filters_and_sorting(alice, carol, ticket):

@@ -89,6 +89,12 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="ticket_open_by_due",
             ),
+            # queue_page() sorted by last update (the customers' default order too).
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="ticket_open_by_update",
+            ),
             models.Index(
                 fields=["organization", "-created_at"], name="ticket_org"
             ),  # tickets_for()

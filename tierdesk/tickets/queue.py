@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from tierdesk.accounts.models import User
+from tierdesk.customers.models import Contact, Organization
 from tierdesk.sla.models import SlaClock
 from tierdesk.tickets.models import OPEN_STATUSES, Status, Ticket
 from tierdesk.tickets.selectors import (
@@ -21,6 +22,7 @@ from tierdesk.tickets.selectors import (
 )
 
 PER_PAGE = 50
+MATCHED_IDS = 500  # contacts or organizations a search names by id; more are joined
 DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
 
 # Sort keys the column headers offer; each ends in the id so pages never overlap.
@@ -82,13 +84,20 @@ def _search(q: str) -> Q:
     subject, the requester's name or email, or the organization's name."""
     q = q.strip()
     number = re.fullmatch(r"#?(\d{1,18})", q)
-    found = (
-        Q(subject__icontains=q)
-        | Q(requester__name__icontains=q)
-        | Q(requester__email__icontains=q)
-        | Q(organization__name__icontains=q)
-    )
-    return Q(pk=int(number.group(1))) if number else found
+    if number:
+        return Q(pk=int(number.group(1)))
+    # Who matches is asked first (few rows), so the tickets' condition is an OR of indexed
+    # columns: the subject's trigram index (PostgreSQL), requester and organization keys.
+    found = Q(subject__icontains=q)
+    contacts = Contact.objects.filter(Q(name__icontains=q) | Q(email__icontains=q)).values("pk")
+    organizations = Organization.objects.filter(name__icontains=q).values("pk")
+    for column, matches in (("requester_id", contacts), ("organization_id", organizations)):
+        ids = list(matches.values_list("pk", flat=True)[: MATCHED_IDS + 1])
+        if len(ids) > MATCHED_IDS:  # a word most people share: let the database join
+            found |= Q(**{f"{column}__in": matches})
+        elif ids:
+            found |= Q(**{f"{column}__in": ids})
+    return found
 
 
 def _filters(query: QueueQuery) -> Q:
