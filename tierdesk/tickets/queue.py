@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tierdesk.accounts.models import User
 from tierdesk.customers.models import Contact, Organization
 from tierdesk.sla.models import SlaClock
+from tierdesk.tickets.keyset import Mark, SortKey
 from tierdesk.tickets.models import OPEN_STATUSES, Status, Ticket
 from tierdesk.tickets.selectors import (
     TicketFilters,
@@ -26,15 +27,15 @@ MATCHED_IDS = 500  # contacts or organizations a search names by id; more are jo
 DONE_STATUSES = (Status.SOLVED, Status.CLOSED)
 
 # Sort keys the column headers offer; each ends in the id so pages never overlap.
-SORTS: dict[str, tuple] = {
-    "due": (F("sla_due_at").asc(nulls_last=True), "id"),
-    "-due": (F("sla_due_at").desc(nulls_last=True), "-id"),
-    "updated": ("updated_at", "id"),
-    "-updated": ("-updated_at", "-id"),
-    "id": ("id",),
-    "-id": ("-id",),
-    "priority": ("priority_weight", "id"),
-    "-priority": ("-priority_weight", "id"),
+SORTS: dict[str, SortKey] = {
+    "due": SortKey("sla_due_at", nullable=True),
+    "-due": SortKey("sla_due_at", descending=True, nullable=True, id_descending=True),
+    "updated": SortKey("updated_at"),
+    "-updated": SortKey("updated_at", descending=True, id_descending=True),
+    "id": SortKey("id"),
+    "-id": SortKey("id", descending=True, id_descending=True),
+    "priority": SortKey("priority_weight"),
+    "-priority": SortKey("priority_weight", descending=True),
 }
 
 # Saved views: a name, a filter; agents and customers have their own.
@@ -55,6 +56,8 @@ class QueueQuery:
     tag: str = ""
     sort: str = "due"
     page: int = 1
+    after: str = ""  # a Mark: the page continues after this row ("next")
+    before: str = ""  # ...or ends before it ("previous")
 
 
 @dataclass
@@ -66,6 +69,8 @@ class QueuePage:
     first: int  # 1-based number of the first row shown
     last: int
     view_counts: dict[str, int] = field(default_factory=dict)
+    next_mark: str = ""  # for the "next" link: continue after the last row
+    prev_mark: str = ""  # for the "previous" link: end before the first row
 
 
 def _view_filter(view: str, user: User, now: datetime, *, any_status: bool = False) -> Q:
@@ -169,7 +174,16 @@ def queue_page(*, user: User, query: QueueQuery, now: datetime) -> QueuePage:
     sort = query.sort if query.sort in SORTS else "due"
     if not user.is_agent and sort in ("due", "-due"):
         sort = "-updated"  # customers never see internal due times, nor order by them
-    rows = list(ordered.order_by(*SORTS[sort])[start : start + PER_PAGE])
+    key = SORTS[sort]
+    given = query.after or query.before
+    mark = Mark.decode(given, sort) if given and page > 1 else None
+    if mark is None:
+        rows = list(ordered.order_by(*key.order_by())[start : start + PER_PAGE])
+    elif query.after:
+        rows = list(ordered.filter(key.beyond(mark)).order_by(*key.order_by())[:PER_PAGE])
+    else:
+        backwards = ordered.filter(key.beyond(mark, before=True))
+        rows = list(backwards.order_by(*key.order_by(reverse=True))[:PER_PAGE])[::-1]
     return QueuePage(
         tickets=rows,
         total=total,
@@ -178,4 +192,10 @@ def queue_page(*, user: User, query: QueueQuery, now: datetime) -> QueuePage:
         first=start + 1 if rows else 0,
         last=start + len(rows),
         view_counts=counts,
+        next_mark=_mark(sort, key, rows[-1]) if rows else "",
+        prev_mark=_mark(sort, key, rows[0]) if rows else "",
     )
+
+
+def _mark(sort: str, key: SortKey, row: Ticket) -> str:
+    return Mark(sort, getattr(row, key.column), row.pk).encode()

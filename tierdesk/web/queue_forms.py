@@ -27,6 +27,8 @@ class QueueFilterForm(forms.Form):
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
     view = forms.CharField(required=False, max_length=20)
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
+    after = forms.CharField(required=False, max_length=200)
+    before = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args: object, agents: list[User], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -56,6 +58,8 @@ class QueueFilterForm(forms.Form):
             tag=d["tag"],
             sort=d["sort"] or "due",
             page=d["page"] or 1,
+            after=d["after"],
+            before=d["before"],
         )
 
 

@@ -53,8 +53,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "now": now,
         "error": error,
         "bulk": BulkForm(agents=agents, auto_id="bulk_%s") if user.is_agent else None,
-        "params": _params_without(request, "page", "sort"),
-        "page_params": _params_without(request, "page"),
+        "params": _params_without(request, "page", "sort", "after", "before"),
+        "page_params": _params_without(request, "page", "after", "before"),
     }
     template = "web/_queue_results.html" if request.htmx else "web/queue.html"
     return render(request, template, context, status=status)
