@@ -160,7 +160,8 @@ def time_pages(agent, last_id: int, total: int) -> list[tuple[str, float, float,
     pages = [
         ("first page (all open, by due)", "/"),
         ("page 2", "/?page=2"),
-        (f"page {deep}", f"/?page={deep}"),
+        (f"page {deep} by number", f"/?page={deep}"),
+        (f"page {deep} by the next link", _next_link(client, deep - 1)),
         ("search #id", f"/?q=%23{last_id}"),
         ("search a common word", "/?q=refund"),
         ("search one subject", f"/?q={quote(subject)}"),
@@ -184,6 +185,13 @@ def time_pages(agent, last_id: int, total: int) -> list[tuple[str, float, float,
             (name, min(times), statistics.median(times), len(waits), statistics.median(db_times))
         )
     return results
+
+
+def _next_link(client, page: int) -> str:  # noqa: ANN001
+    """The "next" link of a page, as an agent paging on would follow it."""
+    html = client.get(f"/?page={page}").text
+    start = html.index('rel="next" href="') + len('rel="next" href="')
+    return "/" + html[start : html.index('"', start)].replace("&amp;", "&")
 
 
 def _timed(waits: list[float]):  # noqa: ANN202

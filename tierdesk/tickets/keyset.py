@@ -29,25 +29,33 @@ class SortKey:
     def order_by(self, *, reverse: bool = False) -> tuple[OrderBy, OrderBy]:
         """The ORDER BY of this sort, or of its mirror image (to read a page backwards)."""
         descending = self.descending != reverse
-        nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
+        # Only an empty-able column names where empties go: a plain ASC or DESC is what a
+        # b-tree index serves read forwards or backwards.
+        nulls = {}
+        if self.nullable:
+            nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
         column = F(self.column).desc(**nulls) if descending else F(self.column).asc(**nulls)
         by_id = F("id").desc() if self.id_descending != reverse else F("id").asc()
         return column, by_id
 
-    def beyond(self, mark: "Mark", *, before: bool = False) -> Q:
-        """Rows that sort after the mark's row (or before it, with ``before``)."""
+    def beyond(self, mark: "Mark", *, before: bool = False) -> list[Q]:
+        """The rows after the mark's row (or before it, with ``before``), as conditions to
+        read one after the other in the sort's (or its mirror's) order.
+
+        Each condition starts with a bound on the column alone (``>=``), which the index
+        turns into where its scan begins; an ``OR`` of the whole would make it read the
+        index from its start. Empty values sort last, so they are a segment of their own.
+        """
+        column = self.column
         forward = "lt" if self.descending != before else "gt"
         id_way = "lt" if self.id_descending != before else "gt"
-        same_id = Q(**{f"id__{id_way}": mark.id})
+        empty = Q(**{f"{column}__isnull": True})
         if mark.value is None:  # the mark sits among the empty values, which come last
-            empty = Q(**{f"{self.column}__isnull": True}) & same_id
-            return Q(**{f"{self.column}__isnull": False}) | empty if before else empty
-        past = Q(**{f"{self.column}__{forward}": mark.value}) | (
-            Q(**{self.column: mark.value}) & same_id
-        )
-        if self.nullable and not before:
-            past |= Q(**{f"{self.column}__isnull": True})
-        return past
+            among_empty = empty & Q(**{f"id__{id_way}": mark.id})
+            return [among_empty, ~empty] if before else [among_empty]
+        bound = Q(**{f"{column}__{forward}e": mark.value})
+        past = bound & (Q(**{f"{column}__{forward}": mark.value}) | Q(**{f"id__{id_way}": mark.id}))
+        return [past, empty] if self.nullable and not before else [past]
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,11 +179,16 @@ def queue_page(*, user: User, query: QueueQuery, now: datetime) -> QueuePage:
     mark = Mark.decode(given, sort) if given and page > 1 else None
     if mark is None:
         rows = list(ordered.order_by(*key.order_by())[start : start + PER_PAGE])
-    elif query.after:
-        rows = list(ordered.filter(key.beyond(mark)).order_by(*key.order_by())[:PER_PAGE])
     else:
-        backwards = ordered.filter(key.beyond(mark, before=True))
-        rows = list(backwards.order_by(*key.order_by(reverse=True))[:PER_PAGE])[::-1]
+        backwards = not query.after
+        rows = []
+        for segment in key.beyond(mark, before=backwards):
+            wanted = PER_PAGE - len(rows)
+            if wanted:
+                found = ordered.filter(segment).order_by(*key.order_by(reverse=backwards))
+                rows += found[:wanted]
+        if backwards:
+            rows.reverse()
     return QueuePage(
         tickets=rows,
         total=total,
