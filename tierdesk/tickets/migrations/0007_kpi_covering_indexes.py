@@ -52,4 +52,11 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(add_open_index, drop_open_index),
+        migrations.RemoveIndex(model_name="ticket", name="ticket_assignee"),
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(
+                fields=["assignee", "status"], include=("id",), name="ticket_assignee"
+            ),
+        ),
     ]
