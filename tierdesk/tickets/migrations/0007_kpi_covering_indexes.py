@@ -6,7 +6,7 @@ from django.db import migrations, models
 # the OR through ticket_solved, and gets no index it would not use.
 NEVER = "'9999-12-31 00:00:00+00'::timestamptz"  # tierdesk.kpis.catalog.NEVER
 OPEN_INDEX = (
-    f"CREATE INDEX ticket_open ON tickets_ticket ((COALESCE(solved_at, {NEVER})))"
+    f"CREATE INDEX IF NOT EXISTS ticket_open ON tickets_ticket ((COALESCE(solved_at, {NEVER})))"
     # solved_at too: PostgreSQL reads an expression index alone only if it holds the
     # columns of the expression.
     " INCLUDE (id, solved_at, created_at, closed_at, tier_id, organization_id, channel,"
