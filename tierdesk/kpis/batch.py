@@ -6,8 +6,10 @@ scores) are merged: medians are not sums, so a duration keeps its own query."""
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Case, F, IntegerField, Model, Q, Value, When
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
 
 from tierdesk.accounts.models import AgentGroup, User
 from tierdesk.customers.models import Organization
@@ -84,13 +86,20 @@ class _Cube:
     ranges: list[Range]
     keyed: dict[str, str]  # slice -> foreign key grouped by, named in _name()
     rows: list[Row]
+    # The slices of the grouping sets (PostgreSQL), in the order GROUPING() reads them.
+    dims: list[str]
 
     def tables(self) -> list[KpiTable]:
         tables = []
         for query in self.queries:
             _, table = empty_table(query)
             at = self.ranges.index((query.start, query.end))
-            mine = [r for r in self.rows if r["k_range"] == at]
+            rolled_up = _rolled_up(self.dims, query.by)
+            mine = [
+                r
+                for r in self.rows
+                if r["k_range"] == at and r.get("k_set", rolled_up) == rolled_up
+            ]
             table.rows.extend(summed_rows(self.kpi, query, _summed(mine, query)))
             tables.append(table)
         return tables
@@ -126,8 +135,41 @@ def _cube(queries: list[KpiQuery]) -> _Cube:
     )
     extra = {f"k_{n}": F(path) for n, path in keyed.items()}
     rows, keys = grouped_rows(kpi, plain, wide.start, wide.end, k_range=which, **extra)
-    cube = list(rows.values(*keys).annotate(**sums(kpi, wide.end)))
-    return _Cube(kpi, queries, ranges, keyed, cube)
+    aggregates = sums(kpi, wide.end)
+    cells = rows.values(*keys).annotate(**aggregates)
+    dims = [f"k_{n}" for n in by]
+    wanted = {tuple(f"k_{n}" for n in q.by) for q in queries}
+    if connection.vendor != "postgresql" or len(wanted) < 2:
+        return _Cube(kpi, queries, ranges, keyed, list(cells), [])
+    return _Cube(kpi, queries, ranges, keyed, _grouping_sets(cells, dims, wanted, aggregates), dims)
+
+
+def _grouping_sets(
+    cells: QuerySet[Any], dims: list[str], wanted: set[tuple[str, ...]], aggregates: Iterable[str]
+) -> list[Row]:
+    """The cube's cells summed by the slices each table asks (GROUPING SETS), in the same
+    query: a board gets a few hundred sums instead of every (range, tier, day, agent)
+    cell, which cost more to read and add up in Python than to count."""
+    quote = connection.ops.quote_name
+    inner, params = cells.query.sql_with_params()
+    sets = ", ".join(f"({', '.join(quote(c) for c in ('k_range', *s))})" for s in sorted(wanted))
+    summed = ", ".join(f"SUM({quote(a)})::bigint AS {quote(a)}" for a in aggregates)
+    # Only quoted column names and Django's own compiled query go into the text.
+    sql = (
+        f"SELECT {', '.join(quote(c) for c in ('k_range', *dims))},"  # noqa: S608
+        f" GROUPING({', '.join(quote(d) for d in dims)}) AS k_set, {summed}"
+        f" FROM ({inner}) cells GROUP BY GROUPING SETS ({sets})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _rolled_up(dims: list[str], by: tuple[str, ...]) -> int:
+    """GROUPING()'s value for the set of ``by``: a bit set per slice left out, first slice
+    the highest bit."""
+    return sum(1 << (len(dims) - 1 - i) for i, d in enumerate(dims) if d[2:] not in by)
 
 
 def _name(cubes: Iterable[_Cube]) -> None:

@@ -23,7 +23,14 @@ from tierdesk.errors import NotAllowed
 from tierdesk.sla import escalation
 from tierdesk.sla.models import LIVE_STATES, Notification, SlaClock, Transition
 from tierdesk.sla.recorder import CLOCK_FIELDS, Batch, collect, instant, store, value_of
-from tierdesk.tickets.models import AuthorKind, MessageKind, Status, Ticket, TicketEvent
+from tierdesk.tickets.models import (
+    KPI_SLICE_FIELDS,
+    AuthorKind,
+    MessageKind,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 from tierdesk.tiers.models import Metric, Tier
 from tierdesk.tiers.terms import Terms, calendar_of_version, pausing_statuses, terms_in_force
 
@@ -251,9 +258,8 @@ def _is_live(row: SlaClock) -> bool:
     return row.state in LIVE_STATES and row.stopped_at is None
 
 
-# The ticket's columns the KPIs slice by (tierdesk.kpis.catalog.TICKET_SLICES), copied
-# onto its clocks.
-SLICE_FIELDS = ("tier", "organization", "channel", "priority", "group", "assignee")
+# The ticket's columns the KPIs slice by, copied onto its clocks.
+SLICE_FIELDS = KPI_SLICE_FIELDS
 
 
 def ticket_slices(ticket: Ticket) -> dict[str, object]:

@@ -129,8 +129,14 @@ class Survey(models.Model):
         indexes = [
             # last_survey() for the rules' "at most once per N days".
             models.Index(fields=["contact", "kind", "-created_at"], name="survey_contact_last"),
-            # The survey KPIs, anchored on the answer.
-            models.Index(fields=["kind", "answered_at"], name="survey_kpi"),
+            # The survey KPIs, anchored on the answer. Covering (PostgreSQL): an agent's CSAT
+            # then joins these answers to the agent's tickets (ticket_assignee) by hash,
+            # both read from their indexes alone, instead of reading every ticket.
+            models.Index(
+                fields=["kind", "answered_at"],
+                include=["id", "ticket", "contact", "score"],
+                name="survey_kpi",
+            ),
             models.Index(fields=["ticket", "kind"], name="survey_ticket"),
         ]
 
