@@ -22,7 +22,15 @@ from tierdesk.domain.sla import Calendar, machine
 from tierdesk.errors import NotAllowed
 from tierdesk.sla import escalation
 from tierdesk.sla.models import LIVE_STATES, Notification, SlaClock, Transition
-from tierdesk.sla.recorder import CLOCK_FIELDS, Batch, collect, instant, store, value_of
+from tierdesk.sla.recorder import (
+    CLOCK_FIELDS,
+    Batch,
+    collect,
+    instant,
+    store,
+    update_clocks,
+    value_of,
+)
 from tierdesk.tickets.models import AuthorKind, MessageKind, Status, Ticket, TicketEvent
 from tierdesk.tiers.models import Metric, Tier
 from tierdesk.tiers.terms import Terms, calendar_of_version, pausing_statuses, terms_in_force
@@ -145,7 +153,7 @@ class Change:
         if self.started:
             self._insert_started()
         if self.rows:
-            SlaClock.objects.bulk_update(list(self.rows.values()), SAVED_FIELDS)
+            update_clocks(list(self.rows.values()), SAVED_FIELDS)
         held = _held(self.ticket)
         if held is None:
             self.batch.save()
