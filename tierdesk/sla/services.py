@@ -485,7 +485,13 @@ def reapply_terms(*, actor: User, tier: Tier, at: datetime | None = None) -> int
     done = 0
     for ticket_id in Ticket.objects.open().filter(tier=tier).values_list("pk", flat=True):
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().select_related("tier").get(pk=ticket_id)
+            # Only the ticket's row: locking its tier's too would hold up every new ticket
+            # of the tier (its insert must share the tier's row) until the re-apply ends.
+            ticket = (
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("tier")
+                .get(pk=ticket_id)
+            )
             on_terms_change(
                 ticket=ticket,
                 at=now,
