@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/chat.py [--quick] [--chats N] [--every S] [--seconds T]
 
-On a fresh PostgreSQL database (postgresql://postgres@127.0.0.1:5432, dropped at the end)
-this script migrates, creates a VIP organization (chat open 24/7), N customers with widget
+On a fresh PostgreSQL database (postgresql://postgres@127.0.0.1:5432, dropped at the end;
+named by TIERDESK_BENCH_DB, servers on ports from TIERDESK_BENCH_PORT_BASE if set) this
+script migrates, creates a VIP organization (chat open 24/7), N customers with widget
 identity tokens and N/4 senior agents with sessions (an agent holds four chats, the
 concurrency chat desks plan for), then for each layout:
 
@@ -58,6 +59,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PG_SERVER = os.environ.get("TIERDESK_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TIERDESK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+# A machine shared with other jobs gives the bench its own database name and port range.
+BENCH_DB = os.environ.get("TIERDESK_BENCH_DB", "")
+PORT_BASE = int(os.environ.get("TIERDESK_BENCH_PORT_BASE", "0"))
 CHATS_PER_AGENT = 4
 RESEND_EVERY = 50  # one message in 50 is sent twice
 ACK_TIMEOUT_S = 30
@@ -114,9 +118,27 @@ def log(msg: str) -> None:
 
 
 def free_port() -> int:
+    if PORT_BASE:
+        for port in range(PORT_BASE, PORT_BASE + 100):
+            if port not in _taken and _bindable(port):
+                _taken.add(port)
+                return port
+        raise RuntimeError(f"no free port in {PORT_BASE}-{PORT_BASE + 99}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_taken: set[int] = set()
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def pct(values: list[float], q: float) -> float:
@@ -434,7 +456,7 @@ def main() -> None:
 
     import psycopg
 
-    name = f"chatbench_{os.getpid()}"
+    name = BENCH_DB or f"chatbench_{os.getpid()}"
     with psycopg.connect(f"{PG_SERVER}/test", autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
     var = Path(tempfile.mkdtemp(prefix="chatbench-"))

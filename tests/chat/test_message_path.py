@@ -1,14 +1,12 @@
 """What one chat message costs and guarantees: one write, stored once, in order, no side rows."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import T0
+from tests.row_locks import needs_row_locks, runs_beside
 from tierdesk.chat import selectors, services
 from tierdesk.customers.models import Interaction
 from tierdesk.errors import Conflict
@@ -98,6 +96,32 @@ def test_a_chat_message_is_one_short_write(chat, carol, alice, django_assert_num
         services.post_agent_message(chat=chat, agent=alice, body="4", client_id="a-2", at=soon(10))
 
 
+def test_starting_and_accepting_a_chat_are_short_writes(carol, alice, django_assert_num_queries):
+    services.start_chat(contact=carol.contact, body="Warm", client_id="s-0", at=T0)  # caches
+    # The earlier copy's look-up, the tier's stamp (read again by the ticket), the ticket, its
+    # message, clocks, events and timeline line, the chat and its event and timeline line;
+    # the gate's terms come from the cache the stamp keys. Four are savepoints, two of them
+    # only because the test runs inside a transaction.
+    with django_assert_num_queries(17):
+        started = services.start_chat(contact=carol.contact, body="Hi", client_id="s-1", at=T0)
+    waiting = selectors.chat_for_agent(agent=alice, chat_id=started.external_id)
+    # The chat's lock, its answer, event and timeline line; then one lock of the ticket, one
+    # read of its clocks, the clocks it stops and starts, one save of the ticket (opened and
+    # assigned at once), the clocks' slices, the events, the status task and the ledger. Four
+    # are savepoints, two of them only because the test runs inside a transaction.
+    with django_assert_num_queries(17):
+        accepted = services.accept_chat(chat=waiting, agent=alice, at=soon(5))
+    assert (accepted.ticket.status, accepted.ticket.assignee_id) == ("open", alice.pk)
+    assert list(accepted.ticket.events.order_by("id").values_list("kind", flat=True)[4:]) == [
+        "chat_offered",
+        "chat_accepted",
+        "clock_achieved",
+        "clock_started",
+        "status_changed",
+        "assignee_changed",
+    ]
+
+
 def test_an_ended_chat_refuses_messages_and_stores_nothing(chat, carol, alice):
     ended = services.end_chat(chat=chat, agent=alice, at=soon(30))
     before = rows()
@@ -110,38 +134,15 @@ def test_an_ended_chat_refuses_messages_and_stores_nothing(chat, carol, alice):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor == "sqlite", reason="SQLite has one writer at a time: no row locks"
-)
+@needs_row_locks
 def test_a_change_to_one_ticket_does_not_hold_up_another_of_the_same_tier(carol, alice):
     one, other = (
         tickets.open_ticket(actor=carol, subject=s, body="Help", channel="web", at=T0)
         for s in ("One", "Other")
     )
     assert one.tier_id == other.tier_id
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_one():
-        try:
-            with transaction.atomic():
-                tickets.add_note(actor=alice, ticket=one, body="Looking", at=soon(5))  # locks `one`
-                holding.set()
-                release.wait(30)
-        finally:
-            connection.close()
-
-    def answer_other():
-        try:
-            return tickets.reply(actor=alice, ticket=other, body="On it", at=soon(6)).pk
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        held = pool.submit(hold_one)
-        assert holding.wait(30)
-        try:
-            answered = pool.submit(answer_other).result(timeout=15)
-        finally:
-            release.set()
-        held.result()
+    answered = runs_beside(
+        lambda: tickets.add_note(actor=alice, ticket=one, body="Looking", at=soon(5)),
+        lambda: tickets.reply(actor=alice, ticket=other, body="On it", at=soon(6)).pk,
+    )
     assert Message.objects.get(pk=answered).ticket_id == other.pk

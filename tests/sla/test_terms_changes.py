@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 
 from tests.conftest import T0
+from tests.row_locks import needs_row_locks, runs_beside
 from tierdesk.customers.models import Interaction, InteractionKind
 from tierdesk.sla.models import ClockState, SlaClock
 from tierdesk.sla.services import reapply_terms
@@ -103,3 +105,18 @@ def test_metrics_the_new_tier_adds_start_at_the_move(alice, dave, carol, globex,
     update = SlaClock.objects.get(ticket=t, metric="periodic_update")
     assert update.started_at == at and update.due_at == at + timedelta(hours=4)
     assert not SlaClock.objects.filter(ticket=t, metric="first_response", state="running").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@needs_row_locks
+def test_re_applying_a_tier_does_not_hold_up_a_new_ticket_of_that_tier(carol, dave, tiers):
+    premium = tiers["Premium"]
+    tickets.open_ticket(actor=carol, subject="Old", body="Help", channel="email", at=T0)
+    opened = runs_beside(
+        lambda: reapply_terms(actor=dave, tier=premium, at=T0 + timedelta(minutes=5)),
+        # Committing checks the new ticket's tier: it must share the tier's row.
+        lambda: (
+            tickets.open_ticket(actor=carol, subject="New", body="Help", channel="email", at=T0).pk
+        ),
+    )
+    assert Ticket.objects.get(pk=opened).tier_id == premium.pk

@@ -333,7 +333,7 @@ def _queue(agent: User) -> dict[str, Any]:
 def _open(agent: User, chat_id: str) -> tuple[LiveContact, dict[str, Any]]:
     chat = selectors.chat_for_agent(agent=agent, chat_id=chat_id)
     holder = chat.answered_by_id == agent.pk or agent.role in (Role.MANAGER, Role.ADMIN)
-    may_take = selectors.waiting_chats(agent=agent).filter(pk=chat.pk).exists()
+    may_take = selectors.may_accept(agent=agent, chat=chat)
     if not (holder or may_take):
         raise NotAllowed(f"{chat.tier.name} chats need a more senior agent than {agent.username}.")
     return chat, state_frame("chat", chat, list(selectors.transcript(chat)))

@@ -6,7 +6,7 @@ from tierdesk.accounts.models import User
 from tierdesk.customers.models import Contact
 from tierdesk.errors import NotFound
 from tierdesk.live.models import LiveChannel, LiveContact, Outcome
-from tierdesk.live.selectors import waiting
+from tierdesk.live.selectors import senior_enough, waiting
 from tierdesk.tickets.models import Message, MessageKind
 
 
@@ -37,6 +37,11 @@ def waiting_chats(*, agent: User) -> QuerySet[LiveContact]:
     return waiting(actor=agent, channel=LiveChannel.CHAT).select_related(
         "ticket", "tier", "contact"
     )
+
+
+def may_accept(*, agent: User, chat: LiveContact) -> bool:
+    """Whether ``agent`` may take this chat as it was read: still waiting, tier senior enough."""
+    return chat.outcome == Outcome.WAITING and senior_enough(actor=agent, tier=chat.tier)
 
 
 def active_chats(*, agent: User) -> QuerySet[LiveContact]:

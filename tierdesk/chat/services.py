@@ -120,11 +120,9 @@ def accept_chat(*, chat: LiveContact, agent: User, at: datetime | None = None) -
             f"This chat is no longer waiting ({chat.get_outcome_display().lower()}, by {who}).",
             code="not_waiting",
         )
-    if not selectors.waiting_chats(agent=agent).filter(pk=chat.pk).exists():
+    if not selectors.may_accept(agent=agent, chat=chat):
         raise NotAllowed(f"{chat.tier.name} chats need a more senior agent than {agent.username}.")
-    chat = live.answer(chat, agent=agent, at=at)
-    tickets.assign(actor=agent, ticket=chat.ticket, assignee=agent, at=at)
-    return chat
+    return live.answer(chat, agent=agent, at=at, assign=True)
 
 
 def _require_holder(chat: LiveContact, agent: User) -> None:

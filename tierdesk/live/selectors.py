@@ -5,6 +5,7 @@ from django.db.models import F, Q, QuerySet
 from tierdesk.accounts.models import STAFF_ROLES, User
 from tierdesk.errors import NotFound
 from tierdesk.live.models import LiveContact, Outcome
+from tierdesk.tiers.models import Tier
 
 
 def live_contacts_visible_to(user: User) -> QuerySet[LiveContact]:
@@ -30,6 +31,14 @@ def live_contact_for(user: User, live_id: int) -> LiveContact:
 def live_contact_by_external_id(*, channel: str, external_id: str) -> LiveContact | None:
     """The call or chat the telephony or chat system calls ``external_id``, if offered."""
     return LiveContact.objects.filter(channel=channel, external_id=external_id).first()
+
+
+def senior_enough(*, actor: User, tier: Tier) -> bool:
+    """Whether ``actor`` may take this tier's calls and chats (the rule ``waiting`` filters by).
+
+    For a contact already read: deciding on it costs no query.
+    """
+    return actor.is_agent and actor.seniority >= tier.min_seniority
 
 
 def waiting(*, actor: User, channel: str | None = None) -> QuerySet[LiveContact]:

@@ -17,9 +17,8 @@ from tierdesk.customers.services import normalize_phone, record_interaction
 from tierdesk.domain.kpi import definitions as kpi
 from tierdesk.errors import Conflict, Invalid, NotAllowed
 from tierdesk.live.models import LiveChannel, LiveContact, Outcome
-from tierdesk.sla import services as sla
 from tierdesk.tickets import services as tickets
-from tierdesk.tickets.models import EventKind, Status, Ticket, TicketEvent
+from tierdesk.tickets.models import EventKind, Ticket, TicketEvent
 from tierdesk.tickets.participants import Author
 from tierdesk.tiers.models import Tier
 
@@ -210,7 +209,9 @@ def offer(
     if seen is not None:
         return seen
     if contact is not None:
-        tickets.check_channel(requester=contact, channel=channel, at=now)
+        # With the tier's stamp read now, the gate's terms come from the cache.
+        stamp = tickets.organization_of(contact).tier.terms_stamp
+        tickets.check_channel(requester=contact, channel=channel, at=now, stamp=stamp)
     try:
         return _offer(channel, external_id, contact, now, queue.strip()[:80], subject, body, ticket)
     except IntegrityError:
@@ -298,13 +299,19 @@ def _ticket_for(
 
 @transaction.atomic
 def answer(
-    live: LiveContact, *, agent: User, at: datetime | None = None, wait_seconds: int | None = None
+    live: LiveContact,
+    *,
+    agent: User,
+    at: datetime | None = None,
+    wait_seconds: int | None = None,
+    assign: bool = False,
 ) -> LiveContact:
     """An agent answers: the wait and whether it met the tier's target are recorded.
 
     ``wait_seconds`` from the telephony system wins over our own timestamps' difference
     (it saw the caller's whole wait). Answering is a human answer, so the ticket's first
-    and next response clocks stop as for a public reply, and a new ticket becomes open.
+    and next response clocks stop as for a public reply, and a new ticket becomes open;
+    with ``assign`` it is assigned to the agent in the same write.
     """
     _require_staff(agent, "answer calls and chats")
     now = at or timezone.now()
@@ -327,20 +334,10 @@ def answer(
         answer_target_seconds=live.answer_target_seconds,
         answered_in_time=live.answered_in_time,
     )
-    live.ticket = _ticket_answered(live.ticket, agent=agent, at=now, cause=answered)
+    live.ticket = tickets.answer_live(
+        actor=agent, ticket=live.ticket, at=now, cause=answered, assign=assign
+    )
     return live
-
-
-def _ticket_answered(ticket: Ticket, *, agent: User, at: datetime, cause: TicketEvent) -> Ticket:
-    """A human answer on the ticket: response clocks stop, a new ticket becomes open."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("tier").get(pk=ticket.pk)
-    sla.on_agent_reply(ticket=ticket, at=at, actor=agent, cause=cause)
-    if ticket.status == Status.NEW:
-        return tickets.change_status(actor=agent, ticket=ticket, status=Status.OPEN, at=at)
-    ticket.updated_at = at
-    ticket.sla_due_at = sla.nearest_due(ticket)
-    ticket.save(update_fields=["updated_at", "sla_due_at"])
-    return ticket
 
 
 @transaction.atomic

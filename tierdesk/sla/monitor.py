@@ -19,7 +19,7 @@ from django.utils import timezone
 from tierdesk.domain.sla import machine
 from tierdesk.sla import escalation
 from tierdesk.sla.models import ClockState, SlaClock
-from tierdesk.sla.recorder import CLOCK_FIELDS, Batch, collect, instant
+from tierdesk.sla.recorder import CLOCK_FIELDS, Batch, collect, instant, update_clocks
 from tierdesk.sla.services import calendar_of, second, value_of
 from tierdesk.tickets.models import Ticket
 
@@ -81,36 +81,12 @@ def sweep_batch(clock_ids: list[int], now: datetime) -> dict[str, int]:
             for event in step.events:
                 key = "warnings" if event.fact == machine.Fact.WARNED else "breaches"
                 found[key] += 1
-        _update_clocks(changed)
+        update_clocks(changed, CLOCK_FIELDS)
         batch.save()
         rules = escalation.rules_for(row.ticket.tier_id for row, _, _ in batch.escalate)
         for row, kind, seen in batch.escalate:
             escalation.escalate(ticket=row.ticket, clock=row, on=kind, at=seen, rules=rules)
     return found
-
-
-def _update_clocks(rows: list[SlaClock]) -> None:
-    """Save the clock fields of many locked rows with one prepared UPDATE, run for each row.
-
-    ``bulk_update`` builds a CASE per field over the whole batch, which costs more than the
-    rest of the sweep; an ``executemany`` is one statement the driver pipelines.
-    """
-    if not rows:
-        return
-    fields = [SlaClock._meta.get_field(name) for name in CLOCK_FIELDS]
-    quote = connection.ops.quote_name
-    # Identifiers come from the model's own meta, quoted; every value is a parameter.
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
-        quote(SlaClock._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
-        quote(SlaClock._meta.pk.column),
-    )
-    params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def sweep(*, now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:

@@ -22,7 +22,15 @@ from tierdesk.domain.sla import Calendar, machine
 from tierdesk.errors import NotAllowed
 from tierdesk.sla import escalation
 from tierdesk.sla.models import LIVE_STATES, Notification, SlaClock, Transition
-from tierdesk.sla.recorder import CLOCK_FIELDS, Batch, collect, instant, store, value_of
+from tierdesk.sla.recorder import (
+    CLOCK_FIELDS,
+    Batch,
+    collect,
+    instant,
+    store,
+    update_clocks,
+    value_of,
+)
 from tierdesk.tickets.models import (
     KPI_SLICE_FIELDS,
     AuthorKind,
@@ -152,7 +160,7 @@ class Change:
         if self.started:
             self._insert_started()
         if self.rows:
-            SlaClock.objects.bulk_update(list(self.rows.values()), SAVED_FIELDS)
+            update_clocks(list(self.rows.values()), SAVED_FIELDS)
         held = _held(self.ticket)
         if held is None:
             self.batch.save()
@@ -483,7 +491,13 @@ def reapply_terms(*, actor: User, tier: Tier, at: datetime | None = None) -> int
     done = 0
     for ticket_id in Ticket.objects.open().filter(tier=tier).values_list("pk", flat=True):
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().select_related("tier").get(pk=ticket_id)
+            # Only the ticket's row: locking its tier's too would hold up every new ticket
+            # of the tier (its insert must share the tier's row) until the re-apply ends.
+            ticket = (
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("tier")
+                .get(pk=ticket_id)
+            )
             on_terms_change(
                 ticket=ticket,
                 at=now,

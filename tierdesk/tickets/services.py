@@ -236,7 +236,7 @@ def open_ticket(
         requester = author.contact
     elif requester is None:
         raise Invalid("Say who the ticket is for.", fields={"requester_id": "required"})
-    organization = _organization_of(requester)
+    organization = organization_of(requester)
     if author.is_customer:
         _check_customer_priority(priority, organization.tier)
     check_channel(
@@ -262,7 +262,7 @@ def open_ticket(
     )
 
 
-def _organization_of(requester: Contact) -> Organization:
+def organization_of(requester: Contact) -> Organization:
     """The requester's organization and tier read now, in one query: the tier's terms stamp
     must be the current one for the cached terms to be trusted."""
     organization = Organization.objects.select_related("tier").get(pk=requester.organization_id)
@@ -362,7 +362,7 @@ def _open_ticket(
     organization: Organization | None = None,
 ) -> Ticket:
     by_agent = author.is_agent
-    organization = organization or _organization_of(requester)
+    organization = organization or organization_of(requester)
     ticket = Ticket.objects.create(
         subject=subject,
         requester=requester,
@@ -785,6 +785,13 @@ def assign(
     _require_agent(actor, "assign tickets")
     now = at or timezone.now()
     ticket = _locked(ticket)
+    if _set_assignee(ticket, assignee, actor=actor, at=now):
+        _save(ticket, now, "assignee")
+    return ticket
+
+
+def _set_assignee(ticket: Ticket, assignee: User | None, *, actor: User, at: datetime) -> bool:
+    """Give the locked ticket to ``assignee`` with its event; False when nothing changes."""
     if assignee is not None:
         if not assignee.is_agent or not assignee.is_active:
             raise Invalid(
@@ -799,17 +806,38 @@ def assign(
             )
     before = ticket.assignee_id
     if before == (assignee.pk if assignee else None):
-        return ticket
+        return False
     ticket.assignee = assignee
     record_event(
         ticket=ticket,
         kind=EventKind.ASSIGNEE_CHANGED,
         actor=actor,
-        at=now,
+        at=at,
         before=before,
         after=assignee.pk if assignee else None,
     )
-    _save(ticket, now, "assignee")
+    return True
+
+
+# No savepoint of its own: its one caller, ``live.answer``, holds one around it.
+@transaction.atomic(savepoint=False)
+def answer_live(
+    *, actor: User, ticket: Ticket, at: datetime, cause: TicketEvent, assign: bool = False
+) -> Ticket:
+    """A call or chat answered by ``actor``: a human answer, so the response clocks stop and
+    a new ticket becomes open; with ``assign`` the ticket is theirs as well.
+
+    One lock of the ticket, one read of its clocks and one save for all of it.
+    """
+    ticket = _locked(ticket)
+    fields = ["status", "solved_at", "closed_at"]
+    with sla.held_clocks(ticket):
+        sla.on_agent_reply(ticket=ticket, at=at, actor=actor, cause=cause)
+        if ticket.status == Status.NEW:
+            _set_status(ticket, Status.OPEN, actor=actor, at=at)
+        if assign and _set_assignee(ticket, actor, actor=actor, at=at):
+            fields.append("assignee")
+        _save(ticket, at, *fields)
     return ticket
 
 
