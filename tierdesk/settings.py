@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "tierdesk.idempotency",
     "tierdesk.accounts",
+    "tierdesk.audit",
     "tierdesk.tiers",
     "tierdesk.customers",
     "tierdesk.tickets",

@@ -28,11 +28,13 @@ def test_default_tiers_are_installed_with_their_promises(api, carol):
     assert first_response("VIP")["business_time"] is False
 
 
-def test_only_admins_change_tiers(api, alice, dave):
+def test_agents_do_not_change_tiers_and_admins_do(api, alice, dave):
     basic = Tier.objects.get(name="Basic")
     refused = api(alice).patch(f"/tiers/{basic.pk}", {"routing_priority": 99})
     assert refused.status_code == 403
-    assert refused.body["error"]["message"] == "Only an admin can change tiers."
+    assert refused.body["error"]["message"] == (
+        "Only managers and admins change tiers, calendars, groups and skills."
+    )
     assert Tier.objects.get(pk=basic.pk).routing_priority == 10
     accepted = api(dave).patch(f"/tiers/{basic.pk}", {"routing_priority": 99})
     assert accepted.status_code == 200
