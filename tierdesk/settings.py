@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tierdesk.web",
     "tierdesk.chat",
     "tierdesk.dashboard",
+    "tierdesk.manage",
 ]
 
 MIDDLEWARE = [

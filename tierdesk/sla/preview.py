@@ -40,7 +40,14 @@ class Preview:
 
     @property
     def shortens(self) -> bool:
+        """Some ticket would be late, or late sooner: a tier change is previewed then."""
         return self.would_breach > 0 or self.due_sooner > 0
+
+    @property
+    def moves(self) -> bool:
+        """Some due time would move: a calendar change is previewed then, since cutting hours
+        or adding a holiday makes customers wait longer without breaching anything at once."""
+        return self.shortens or self.due_later > 0
 
 
 # row -> (target seconds, warn percent, calendar of the time still to count), None: no target.

@@ -66,3 +66,12 @@ def policy_versions(actor: User, tier_id: int) -> QuerySet[TierPolicyVersion]:
 def tiers_on_calendar(calendar: BusinessCalendar) -> list[Tier]:
     """Tiers whose current coverage staffs a channel on ``calendar``."""
     return list(Tier.objects.filter(coverage__calendar=calendar).distinct().order_by("rank"))
+
+
+def tier_for(actor: User, tier_id: int) -> Tier:
+    """One tier with its coverage and targets, for the people who configure tiers."""
+    require_configurer(actor)
+    tier = tiers_with_terms().filter(pk=tier_id).first()
+    if tier is None:
+        raise NotFound(f"No tier {tier_id}.")
+    return tier

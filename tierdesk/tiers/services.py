@@ -723,8 +723,15 @@ def replace_policy(
 ) -> TierPolicyVersion:
     """Make the tier's targets, channels and pausing exactly these: one new version, from now.
 
-    A target or channel left out is removed; nothing is written unless all of it is valid.
+    A target or channel left out is removed; nothing is written unless all of it is valid,
+    and a proposal equal to the current policy writes no version.
     """
+    proposed = proposed_policy_rules(
+        targets=targets, coverage=coverage, pausing_statuses=pausing_statuses
+    )
+    current = policy_rules_of(Tier.objects.prefetch_related("targets", "coverage").get(pk=tier.pk))
+    if proposed == current:
+        return TierPolicyVersion.objects.filter(tier=tier).order_by("-number").first()
     wanted = {(t.priority, t.metric) for t in targets}
     had = set(SlaTarget.objects.filter(tier=tier).values_list("priority", "metric"))
     channels = set(ChannelCoverage.objects.filter(tier=tier).values_list("channel", flat=True))
