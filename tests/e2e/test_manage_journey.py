@@ -81,7 +81,12 @@ def test_a_manager_editing_a_target_and_seeing_the_breach_preview(
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
-def test_the_editors_fit_the_screen(page, live_server, manager, tiers, width, height):
+def test_the_editors_fit_the_screen_under_the_content_policy(
+    page, live_server, manager, tiers, width, height
+):
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, live_server, "mia", "pw-mia-12345")
     page.wait_for_url("**/dashboard/")
@@ -89,9 +94,17 @@ def test_the_editors_fit_the_screen(page, live_server, manager, tiers, width, he
     for name, path in (
         ("tier", f"/manage/tiers/{Tier.objects.get(name='Premium').pk}/"),
         ("calendar", f"/manage/calendars/{calendar.pk}/"),
+        ("team", "/manage/team/"),
     ):
-        page.goto(f"{live_server.url}{path}")
+        response = page.goto(f"{live_server.url}{path}")
+        assert "style-src 'self'" in response.headers["content-security-policy"]
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         shot = live_server_screenshot_path(f"manage-{name}-{width}.png")
         page.screenshot(path=str(shot), full_page=True)
         assert overflow <= 0, (name, width, overflow)
+        # The pages' own stylesheet (manage.css) loaded and applied under the policy.
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.manage-nav')).display")
+            == "flex"
+        )
+    assert errors == []

@@ -1,5 +1,6 @@
 """Tiers: the seeded defaults, read by everyone signed in, changed by admins only."""
 
+from tierdesk.audit.models import ConfigChange, Subject
 from tierdesk.tiers.models import SlaTarget, Tier
 
 
@@ -151,3 +152,14 @@ def test_tiers_carry_answer_targets_and_attainment_goals(api, carol, dave):
         assert set(refused.body["error"]["fields"]) == set(bad), refused.body
     premium.refresh_from_db()
     assert (premium.attainment_goal_percent, premium.chat_answer_target_seconds) == (97, 45)
+
+
+def test_a_change_through_the_api_is_audited_like_one_on_the_pages(api, dave):
+    basic = Tier.objects.get(name="Basic")
+    api(dave).patch(f"/tiers/{basic.pk}", {"routing_priority": 12})
+    change = ConfigChange.objects.get(subject=Subject.TIER, subject_id=basic.pk)
+    assert (change.actor, change.before, change.after) == (
+        dave,
+        {"routing_priority": 10},
+        {"routing_priority": 12},
+    )

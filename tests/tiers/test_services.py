@@ -7,6 +7,7 @@ import time_machine
 
 from tierdesk.accounts.models import Role
 from tierdesk.accounts.services import create_user
+from tierdesk.audit.models import ConfigChange, Subject
 from tierdesk.domain.sla import Shift
 from tierdesk.errors import Invalid, NotAllowed
 from tierdesk.tickets.models import Status
@@ -311,3 +312,19 @@ def test_a_new_tier_and_a_new_calendar_start_with_version_one(dave):
         "pausing_statuses": tier.pausing_statuses,
     }
     assert calendar.versions.get().rules["holiday_subdivision"] == "NSW"
+
+
+def test_a_policy_version_is_audited_with_the_one_value_it_changed(manager, tiers):
+    premium = tiers["Premium"]
+    services.set_target(
+        actor=manager,
+        tier=premium,
+        priority="normal",
+        metric="first_response",
+        target_seconds=1800,
+        business_time=True,
+    )
+    change = ConfigChange.objects.get(subject=Subject.TIER, subject_id=premium.pk)
+    key = "targets.normal.first_response.target_seconds"
+    assert (change.actor, change.before, change.after) == (manager, {key: 3600}, {key: 1800})
+    assert change.action.startswith("policy version 2, in force from ")

@@ -46,6 +46,30 @@ def create_skill(*, actor: User, name: str) -> Skill:
 
 
 @transaction.atomic
+def open_group(*, actor: User, name: str) -> AgentGroup:
+    """A new, empty agent group: add its lead, members and skills with edit_group."""
+    require_configurer(actor)
+    name = name.strip()
+    if not name:
+        raise Invalid("A group needs a name.", fields={"name": "required"})
+    if AgentGroup.objects.filter(name__iexact=name).exists():
+        raise Conflict(
+            f"A group named {name!r} exists already.", code="duplicate", fields={"name": "taken"}
+        )
+    group = AgentGroup.objects.create(name=name[:80])
+    record_change(
+        actor=actor,
+        at=timezone.now(),
+        subject=Subject.GROUP,
+        subject_id=group.pk,
+        action="group created",
+        before={},
+        after={"name": group.name},
+    )
+    return group
+
+
+@transaction.atomic
 def edit_group(
     *,
     actor: User,

@@ -90,3 +90,7 @@ class AgentForm(forms.Form):
 
 class SkillForm(forms.Form):
     name = forms.CharField(label="New skill", max_length=80)
+
+
+class NewGroupForm(forms.Form):
+    name = forms.CharField(label="New group", max_length=80)

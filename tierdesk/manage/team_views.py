@@ -12,7 +12,7 @@ from tierdesk.accounts.selectors import team_for
 from tierdesk.errors import TierdeskError
 from tierdesk.manage.access import configurer_required
 from tierdesk.manage.refusals import show_refusal
-from tierdesk.manage.team_forms import AgentForm, GroupForm, SkillForm
+from tierdesk.manage.team_forms import AgentForm, GroupForm, NewGroupForm, SkillForm
 
 
 def _page(request: HttpRequest, bound: forms.Form | None = None, status: int = 200) -> HttpResponse:
@@ -35,6 +35,8 @@ def _page(request: HttpRequest, bound: forms.Form | None = None, status: int = 2
         "group_forms": group_forms,
         "agent_forms": agent_forms,
         "skill_form": bound if isinstance(bound, SkillForm) else SkillForm(),
+        "group_form": bound if isinstance(bound, NewGroupForm) else NewGroupForm(),
+        "has_skills": bool(team.skills),
         "may_change_roles": may_roles,
     }
     return render(request, "manage/team.html", context, status=status)
@@ -103,4 +105,16 @@ def skill_create(request: HttpRequest) -> HttpResponse:
         form,
         lambda: teams.create_skill(actor=request.user, name=form.cleaned_data["name"]),
         "Skill added.",
+    )
+
+
+@require_POST
+@configurer_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = NewGroupForm(request.POST)
+    return _save(
+        request,
+        form,
+        lambda: teams.open_group(actor=request.user, name=form.cleaned_data["name"]),
+        "Group added: choose its lead, members and skills.",
     )

@@ -31,6 +31,7 @@ urlpatterns = [
         name="calendar_reapply",
     ),
     path("team/", team_views.team_page, name="team"),
+    path("team/groups/", team_views.group_create, name="group_new"),
     path("team/groups/<int:group_id>/", team_views.group_edit, name="group"),
     path("team/agents/<int:agent_id>/", team_views.agent_edit, name="agent"),
     path("team/skills/", team_views.skill_create, name="skill"),
