@@ -22,50 +22,41 @@ def _check_staff(people: Sequence[User], field: str) -> None:
         )
 
 
-@transaction.atomic
-def create_skill(*, actor: User, name: str) -> Skill:
+def _named(actor: User, model: type[Skill] | type[AgentGroup], subject: str, name: str):  # type: ignore[no-untyped-def]
+    """A new skill or group: a name, unique whatever its case, and its audit entry."""
     require_configurer(actor)
     name = name.strip()
     if not name:
-        raise Invalid("A skill needs a name.", fields={"name": "required"})
-    if Skill.objects.filter(name__iexact=name).exists():
+        raise Invalid(f"A {subject} needs a name.", fields={"name": "required"})
+    if model.objects.filter(name__iexact=name).exists():
         raise Conflict(
-            f"A skill named {name!r} exists already.", code="duplicate", fields={"name": "taken"}
+            f"A {subject} named {name!r} exists already.",
+            code="duplicate",
+            fields={"name": "taken"},
         )
-    skill = Skill.objects.create(name=name[:80])
+    row = model.objects.create(name=name[:80])
     record_change(
         actor=actor,
         at=timezone.now(),
-        subject=Subject.SKILL,
-        subject_id=skill.pk,
-        action="skill created",
+        subject=subject,
+        subject_id=row.pk,
+        action=f"{subject} created",
         before={},
-        after={"name": skill.name},
+        after={"name": row.name},
     )
+    return row
+
+
+@transaction.atomic
+def create_skill(*, actor: User, name: str) -> Skill:
+    skill: Skill = _named(actor, Skill, Subject.SKILL, name)
     return skill
 
 
 @transaction.atomic
 def open_group(*, actor: User, name: str) -> AgentGroup:
     """A new, empty agent group: add its lead, members and skills with edit_group."""
-    require_configurer(actor)
-    name = name.strip()
-    if not name:
-        raise Invalid("A group needs a name.", fields={"name": "required"})
-    if AgentGroup.objects.filter(name__iexact=name).exists():
-        raise Conflict(
-            f"A group named {name!r} exists already.", code="duplicate", fields={"name": "taken"}
-        )
-    group = AgentGroup.objects.create(name=name[:80])
-    record_change(
-        actor=actor,
-        at=timezone.now(),
-        subject=Subject.GROUP,
-        subject_id=group.pk,
-        action="group created",
-        before={},
-        after={"name": group.name},
-    )
+    group: AgentGroup = _named(actor, AgentGroup, Subject.GROUP, name)
     return group
 
 
