@@ -221,3 +221,20 @@ def test_a_manager_edits_a_group(signed_in, mia, alice, eve, tiers):
     assert sorted(group.members.values_list("username", flat=True)) == ["alice", "eve"]
     assert group.skills.get() == skill
     assert ConfigChange.objects.get(subject=Subject.GROUP).after["lead"] == "alice"
+
+
+def test_a_manager_adds_an_escalation_rule_and_a_refusal_names_its_field(signed_in, mia, tiers):
+    basic = tiers["Basic"]
+    client = signed_in(mia)
+    url = f"/manage/tiers/{basic.pk}/escalations/"
+    refused = client.post(
+        url, {"escalation-on": "breach", "escalation-action": "reassign_to_group"}
+    )
+    assert refused.status_code == 422
+    assert (
+        'id="id_escalation-group-error">reassigning needs a group</p>' in refused.content.decode()
+    )
+    added = client.post(url, {"escalation-on": "breach", "escalation-action": "notify_assignee"})
+    assert added.status_code == 302
+    page = client.get(f"/manage/tiers/{basic.pk}/").content.decode()
+    assert "On breach of any metric: notify the assignee" in page

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from tierdesk.accounts.models import AgentGroup
+from tierdesk.sla.models import AlertKind, EscalationAction
 from tierdesk.tiers.models import (
     BusinessCalendar,
     Channel,
@@ -188,3 +190,29 @@ class PolicyForm(forms.Form):
             name = "pause_" + service_field.split(".", 1)[1]
             return name if name in self.fields else None
         return None
+
+
+class EscalationForm(forms.Form):
+    on = forms.ChoiceField(label="When a clock records a", choices=AlertKind.choices)
+    metric = forms.ChoiceField(
+        label="Of", choices=[("", "Any metric"), *Metric.choices], required=False
+    )
+    action = forms.ChoiceField(label="Then", choices=EscalationAction.choices)
+    group = forms.TypedChoiceField(
+        label="Group (reassigning only)", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, groups: list[AgentGroup], **kwargs: Any):
+        kwargs.setdefault("prefix", "escalation")
+        super().__init__(*args, **kwargs)
+        self.groups = {g.pk: g for g in groups}
+        self.fields["group"].choices = [("", "None"), *((g.pk, g.name) for g in groups)]  # type: ignore[attr-defined]
+
+    def rule(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "on": data["on"],
+            "metric": data["metric"],
+            "action": data["action"],
+            "group": self.groups.get(data["group"]) if data["group"] else None,
+        }

@@ -5,13 +5,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from tierdesk.accounts.models import AgentGroup
 from tierdesk.audit.models import Subject
 from tierdesk.audit.selectors import history_of
 from tierdesk.errors import NotFound, TierdeskError
 from tierdesk.manage.access import configurer_required
 from tierdesk.manage.phrases import open_tickets
 from tierdesk.manage.refusals import show_refusal
-from tierdesk.manage.tier_forms import PolicyForm, TierSettingsForm
+from tierdesk.manage.tier_forms import EscalationForm, PolicyForm, TierSettingsForm
+from tierdesk.sla import escalation_rules
 from tierdesk.sla.preview import Preview, preview_policy
 from tierdesk.sla.services import reapply_terms
 from tierdesk.tiers import selectors, services
@@ -37,6 +39,7 @@ def _page(
     settings_form: TierSettingsForm | None = None,
     policy_form: PolicyForm | None = None,
     preview: Preview | None = None,
+    escalation_form: EscalationForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     calendars = list(selectors.calendars_for(request.user))  # type: ignore[arg-type]
@@ -45,9 +48,15 @@ def _page(
         "settings_form": settings_form or TierSettingsForm(instance=tier, prefix="tier"),
         "policy_form": policy_form or PolicyForm(tier=tier, calendars=calendars),
         "preview": preview,
+        "escalations": escalation_rules.rules_of(actor=request.user, tier=tier),  # type: ignore[arg-type]
+        "escalation_form": escalation_form or EscalationForm(groups=_groups()),
         "history": history_of(actor=request.user, subject=Subject.TIER, subject_id=tier.pk),  # type: ignore[arg-type]
     }
     return render(request, "manage/tier.html", context, status=status)
+
+
+def _groups() -> list[AgentGroup]:
+    return list(AgentGroup.objects.order_by("name"))
 
 
 @configurer_required
@@ -119,4 +128,32 @@ def tier_reapply(request: HttpRequest, tier_id: int) -> HttpResponse:
         request,
         f"{tier.name}: current terms re-applied to {open_tickets(count)}.",
     )
+    return redirect("manage:tier", tier_id=tier.pk)
+
+
+@require_POST
+@configurer_required
+def escalation_add(request: HttpRequest, tier_id: int) -> HttpResponse:
+    tier = _tier(request, tier_id)
+    form = EscalationForm(request.POST, groups=_groups())
+    if not form.is_valid():
+        return _page(request, tier, escalation_form=form, status=422)
+    try:
+        escalation_rules.add_escalation_rule(actor=request.user, tier=tier, **form.rule())  # type: ignore[arg-type]
+    except TierdeskError as error:
+        show_refusal(form, error)
+        return _page(request, tier, escalation_form=form, status=error.status)
+    messages.success(request, f"{tier.name}: escalation rule added.")
+    return redirect("manage:tier", tier_id=tier.pk)
+
+
+@require_POST
+@configurer_required
+def escalation_remove(request: HttpRequest, tier_id: int, rule_id: int) -> HttpResponse:
+    tier = _tier(request, tier_id)
+    try:
+        escalation_rules.remove_escalation_rule(actor=request.user, tier=tier, rule_id=rule_id)  # type: ignore[arg-type]
+    except NotFound as error:
+        raise Http404(error.message) from error
+    messages.success(request, f"{tier.name}: escalation rule removed.")
     return redirect("manage:tier", tier_id=tier.pk)

@@ -14,6 +14,12 @@ urlpatterns = [
     path("tiers/<int:tier_id>/settings/", tier_views.tier_settings, name="tier_settings"),
     path("tiers/<int:tier_id>/policy/", tier_views.tier_policy, name="tier_policy"),
     path("tiers/<int:tier_id>/reapply/", tier_views.tier_reapply, name="tier_reapply"),
+    path("tiers/<int:tier_id>/escalations/", tier_views.escalation_add, name="escalation_add"),
+    path(
+        "tiers/<int:tier_id>/escalations/<int:rule_id>/remove/",
+        tier_views.escalation_remove,
+        name="escalation_remove",
+    ),
     path("calendars/", calendar_views.calendar_list, name="calendars"),
     path("calendars/<int:calendar_id>/", calendar_views.calendar_page, name="calendar"),
     path(
