@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "tierdesk.idempotency",
     "tierdesk.accounts",
+    "tierdesk.audit",
     "tierdesk.tiers",
     "tierdesk.customers",
     "tierdesk.tickets",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "tierdesk.web",
     "tierdesk.chat",
     "tierdesk.dashboard",
+    "tierdesk.manage",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("chat/", include("tierdesk.chat.urls")),
     path("", include("tierdesk.surveys.urls")),
     path("dashboard/", include("tierdesk.dashboard.urls")),
+    path("manage/", include("tierdesk.manage.urls")),
     path("reports/", include("tierdesk.reports.urls")),
     path("", include("tierdesk.accounts.urls")),
     path("", include("tierdesk.web.urls")),

@@ -193,15 +193,21 @@ def test_calendar_open_one_second_a_week_is_422(api, dave, business):
     assert _written() == before
 
 
-def test_managers_read_calendars_and_versions_but_do_not_write(api, mia, business, tiers):
+def test_managers_read_and_write_calendars_and_agents_do_not_write(
+    api, mia, alice, business, tiers
+):
     assert api(mia).get("/tiers/calendars").status_code == 200
     assert api(mia).get(f"/tiers/calendars/{business.pk}/versions").status_code == 200
     assert api(mia).get(f"/tiers/{tiers['Basic'].pk}/policy-versions").status_code == 200
     before = _written()
-    refused = api(mia).put(f"/tiers/calendars/{business.pk}/hours", {"hours": NINE_TO_FIVE})
+    refused = api(alice).put(f"/tiers/calendars/{business.pk}/hours", {"hours": NINE_TO_FIVE})
     assert refused.status_code == 403
-    assert refused.body["error"]["message"] == "Only an admin can change tiers."
+    assert refused.body["error"]["message"] == (
+        "Only managers and admins change tiers, calendars, groups and skills."
+    )
     assert _written() == before
+    accepted = api(mia).put(f"/tiers/calendars/{business.pk}/hours", {"hours": NINE_TO_FIVE})
+    assert accepted.status_code == 200
 
 
 @pytest.mark.parametrize("persona", ["alice", "carol"])

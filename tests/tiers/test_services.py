@@ -7,6 +7,7 @@ import time_machine
 
 from tierdesk.accounts.models import Role
 from tierdesk.accounts.services import create_user
+from tierdesk.audit.models import ConfigChange, Subject
 from tierdesk.domain.sla import Shift
 from tierdesk.errors import Invalid, NotAllowed
 from tierdesk.tickets.models import Status
@@ -185,16 +186,22 @@ def test_custom_days_are_set_replaced_and_removed_each_as_a_version(dave, busine
     assert removed.number == 4
 
 
-def test_only_admins_configure_calendars(alice, manager, business):
+def test_agents_do_not_configure_calendars(alice, business):
     before = _written()
-    for actor in (alice, manager):
-        with pytest.raises(NotAllowed):
-            services.edit_calendar(actor=actor, calendar=business, hours=WEEKDAYS_9_TO_5)
-        with pytest.raises(NotAllowed):
-            services.create_calendar(
-                actor=actor, name="Mine", time_zone="UTC", hours=WEEKDAYS_9_TO_5
-            )
+    with pytest.raises(NotAllowed):
+        services.edit_calendar(actor=alice, calendar=business, hours=WEEKDAYS_9_TO_5)
+    with pytest.raises(NotAllowed):
+        services.create_calendar(actor=alice, name="Mine", time_zone="UTC", hours=WEEKDAYS_9_TO_5)
     assert _written() == before
+
+
+def test_managers_configure_calendars(manager, business):
+    version = services.edit_calendar(actor=manager, calendar=business, hours=WEEKDAYS_9_TO_5)
+    assert version.created_by == manager
+    created = services.create_calendar(
+        actor=manager, name="Mine", time_zone="UTC", hours=WEEKDAYS_9_TO_5
+    )
+    assert created.versions.get().created_by == manager
 
 
 def test_each_target_and_coverage_edit_is_a_new_policy_version(dave, tiers, business):
@@ -305,3 +312,19 @@ def test_a_new_tier_and_a_new_calendar_start_with_version_one(dave):
         "pausing_statuses": tier.pausing_statuses,
     }
     assert calendar.versions.get().rules["holiday_subdivision"] == "NSW"
+
+
+def test_a_policy_version_is_audited_with_the_one_value_it_changed(manager, tiers):
+    premium = tiers["Premium"]
+    services.set_target(
+        actor=manager,
+        tier=premium,
+        priority="normal",
+        metric="first_response",
+        target_seconds=1800,
+        business_time=True,
+    )
+    change = ConfigChange.objects.get(subject=Subject.TIER, subject_id=premium.pk)
+    key = "targets.normal.first_response.target_seconds"
+    assert (change.actor, change.before, change.after) == (manager, {key: 3600}, {key: 1800})
+    assert change.action.startswith("policy version 2, in force from ")

@@ -1,10 +1,12 @@
 """Reads for users and API tokens."""
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from tierdesk.accounts.models import STAFF_ROLES, ApiToken, User
+from tierdesk.accounts.access import require_configurer
+from tierdesk.accounts.models import STAFF_ROLES, AgentGroup, ApiToken, Skill, User
 from tierdesk.errors import Invalid, NotAllowed, NotFound
 
 if TYPE_CHECKING:
@@ -69,3 +71,22 @@ def eligible_agents(*, ticket: "Ticket | None") -> QuerySet[User]:
     if ticket is not None:
         qs = qs.filter(seniority__gte=ticket.tier.min_seniority)
     return qs
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    groups: list[AgentGroup]
+    staff: list[User]
+    skills: list[Skill]
+
+
+def team_for(*, actor: User) -> Team:
+    """Every group (lead, members, skills), every active staff member and skill: 6 queries."""
+    require_configurer(actor)
+    groups = AgentGroup.objects.order_by("name").prefetch_related("members", "skills")
+    staff = (
+        User.objects.filter(is_active=True, role__in=STAFF_ROLES)
+        .order_by("first_name", "username")
+        .prefetch_related("skills")
+    )
+    return Team(groups=list(groups), staff=list(staff), skills=list(Skill.objects.order_by("name")))

@@ -17,9 +17,11 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from tierdesk.accounts.models import Role, User
+from tierdesk.accounts.access import require_configurer
+from tierdesk.accounts.models import User
+from tierdesk.audit.models import Subject
+from tierdesk.audit.services import record_change
 from tierdesk.domain.sla import Calendar, machine
-from tierdesk.errors import NotAllowed
 from tierdesk.sla import escalation
 from tierdesk.sla.models import LIVE_STATES, Notification, SlaClock, Transition
 from tierdesk.sla.recorder import (
@@ -39,7 +41,8 @@ from tierdesk.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from tierdesk.tiers.models import Metric, Tier
+from tierdesk.tiers.models import BusinessCalendar, Metric, Tier
+from tierdesk.tiers.selectors import tiers_on_calendar
 from tierdesk.tiers.terms import Terms, calendar_of_version, pausing_statuses, terms_in_force
 
 SAVED_FIELDS = [*CLOCK_FIELDS, "business_time", "calendar_version", "policy_version"]
@@ -485,8 +488,7 @@ def reapply_terms(*, actor: User, tier: Tier, at: datetime | None = None) -> int
     Running clocks keep the terms they started under until a manager does this; each ticket
     is its own transaction, so a failure part-way leaves every ticket consistent.
     """
-    if actor.role not in (Role.ADMIN, Role.MANAGER):
-        raise NotAllowed("Only managers and admins can re-apply a tier's targets.")
+    require_configurer(actor)
     now = at or timezone.now()
     done = 0
     for ticket_id in Ticket.objects.open().filter(tier=tier).values_list("pk", flat=True):
@@ -507,7 +509,21 @@ def reapply_terms(*, actor: User, tier: Tier, at: datetime | None = None) -> int
             )
             Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=nearest_due(ticket))
             done += 1
+    record_change(
+        actor=actor,
+        at=now,
+        subject=Subject.TIER,
+        subject_id=tier.pk,
+        action="current terms re-applied to open tickets",
+        before={},
+        after={"open_tickets_reapplied": done},
+    )
     return done
+
+
+def reapply_calendar(*, actor: User, calendar: BusinessCalendar) -> int:
+    """Re-apply every tier that staffs a channel on ``calendar``: the open tickets re-applied."""
+    return sum(reapply_terms(actor=actor, tier=t) for t in tiers_on_calendar(calendar))
 
 
 def elapsed_at(row: SlaClock, at: datetime) -> int:

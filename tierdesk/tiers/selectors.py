@@ -2,8 +2,9 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from tierdesk.accounts.models import Role, User
-from tierdesk.errors import NotAllowed, NotFound
+from tierdesk.accounts.access import require_configurer
+from tierdesk.accounts.models import User
+from tierdesk.errors import NotFound
 from tierdesk.tiers.models import (
     BusinessCalendar,
     CalendarVersion,
@@ -35,14 +36,9 @@ def coverage_calendar(*, tier: Tier, channel: str) -> BusinessCalendar | None:
     return coverage.calendar if coverage else None
 
 
-def _require_reader(actor: User) -> None:
-    if actor.role not in (Role.ADMIN, Role.MANAGER):
-        raise NotAllowed("Only managers and admins can read calendars and policy versions.")
-
-
 def calendars_for(actor: User) -> QuerySet[BusinessCalendar]:
     """Every calendar with its hours, custom days and versions, in four queries."""
-    _require_reader(actor)
+    require_configurer(actor)
     return BusinessCalendar.objects.order_by("name").prefetch_related(
         "hours", "days", Prefetch("versions", queryset=CalendarVersion.objects.order_by("number"))
     )
@@ -61,7 +57,21 @@ def calendar_versions(actor: User, calendar_id: int) -> QuerySet[CalendarVersion
 
 
 def policy_versions(actor: User, tier_id: int) -> QuerySet[TierPolicyVersion]:
-    _require_reader(actor)
+    require_configurer(actor)
     if not Tier.objects.filter(pk=tier_id).exists():
         raise NotFound(f"No tier {tier_id}.")
     return TierPolicyVersion.objects.filter(tier_id=tier_id).order_by("number")
+
+
+def tiers_on_calendar(calendar: BusinessCalendar) -> list[Tier]:
+    """Tiers whose current coverage staffs a channel on ``calendar``."""
+    return list(Tier.objects.filter(coverage__calendar=calendar).distinct().order_by("rank"))
+
+
+def tier_for(actor: User, tier_id: int) -> Tier:
+    """One tier with its coverage and targets, for the people who configure tiers."""
+    require_configurer(actor)
+    tier = tiers_with_terms().filter(pk=tier_id).first()
+    if tier is None:
+        raise NotFound(f"No tier {tier_id}.")
+    return tier

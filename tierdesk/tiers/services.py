@@ -1,8 +1,9 @@
-"""Writes for tiers and calendars: only admins change what a tier promises.
+"""Writes for tiers and calendars: managers and admins change what a tier promises.
 
 Every change to what decides a clock (a tier's targets, coverage or pausing statuses; a
 calendar's zone, hours, days or holidays) writes the rows AND a new immutable version in
 force from `effective_from` (now unless given). The rows always show the newest version.
+Every change is audited (tierdesk.audit) in its own transaction: who, when, before, after.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,13 +18,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from tierdesk.accounts.access import require_configurer
 from tierdesk.accounts.models import User
+from tierdesk.audit.models import Subject
+from tierdesk.audit.services import flat, record_change
 from tierdesk.domain.sla.calendar import (
     MAX_TARGET_SECONDS,
     MIN_WEEKLY_OPEN_SECONDS,
     weekly_open_seconds,
 )
-from tierdesk.errors import Conflict, Invalid, NotAllowed, NotFound
+from tierdesk.errors import Conflict, Invalid, NotFound
 from tierdesk.tiers.calendars import calendar_from_rules
 from tierdesk.tiers.models import (
     BusinessCalendar,
@@ -38,7 +42,13 @@ from tierdesk.tiers.models import (
     TierPolicyVersion,
     WeeklyHours,
 )
-from tierdesk.tiers.versions import calendar_rules_of, merged_pairs, policy_rules_of
+from tierdesk.tiers.versions import (
+    calendar_rules,
+    calendar_rules_of,
+    flat_calendar,
+    merged_pairs,
+    policy_rules_of,
+)
 
 TIER_FIELDS = {
     "description",
@@ -82,11 +92,6 @@ class CustomDay:
     day: date
     hours: tuple[tuple[time, time], ...] = ()
     note: str = ""
-
-
-def _require_admin(actor: User) -> None:
-    if not actor.is_tier_admin:
-        raise NotAllowed("Only an admin can change tiers.")
 
 
 def _only_tier_fields(fields: dict[str, Any]) -> None:
@@ -142,7 +147,7 @@ def _new_policy_version(
     latest = TierPolicyVersion.objects.filter(tier=tier).order_by("-number").first()
     at = _effective_from(effective_from, latest.effective_from if latest else None, now)
     fresh = Tier.objects.prefetch_related("targets", "coverage").get(pk=tier.pk)
-    return TierPolicyVersion.objects.create(
+    version = TierPolicyVersion.objects.create(
         tier=tier,
         number=latest.number + 1 if latest else 1,
         effective_from=at,
@@ -150,6 +155,16 @@ def _new_policy_version(
         created_at=now,
         created_by=actor,
     )
+    record_change(
+        actor=actor,
+        at=now,
+        subject=Subject.TIER,
+        subject_id=tier.pk,
+        action=f"policy version {version.number}, in force from {at.isoformat()}",
+        before=flat(latest.rules) if latest else {},
+        after=flat(version.rules),
+    )
+    return version
 
 
 def _locked(tier: Tier) -> Tier:
@@ -160,9 +175,10 @@ def _locked(tier: Tier) -> Tier:
 @transaction.atomic
 def update_tier(*, actor: User, tier: Tier, changes: dict[str, Any]) -> Tier:
     """Routing, scope, care and seniority: not clock terms, so no new policy version."""
-    _require_admin(actor)
+    require_configurer(actor)
     _only_tier_fields(changes)
     tier = _locked(tier)
+    before = {name: getattr(tier, name) for name in changes}
     for name, value in changes.items():
         setattr(tier, name, value)
     try:
@@ -173,6 +189,15 @@ def update_tier(*, actor: User, tier: Tier, changes: dict[str, Any]) -> Tier:
             fields={name: " ".join(msgs) for name, msgs in error.message_dict.items()},
         ) from error
     tier.save(update_fields=list(changes))
+    record_change(
+        actor=actor,
+        at=timezone.now(),
+        subject=Subject.TIER,
+        subject_id=tier.pk,
+        action="tier settings",
+        before=before,
+        after={name: getattr(tier, name) for name in changes},
+    )
     return tier
 
 
@@ -222,7 +247,7 @@ def change_policy(
     drops channels; `pausing_statuses` replaces the mapping. Clocks already running keep
     the version they started under until a manager re-applies the tier.
     """
-    _require_admin(actor)
+    require_configurer(actor)
     for t in targets:
         _check_target(t.priority, t.metric, t.target_seconds, t.warn_percent)
     coverage = coverage or {}
@@ -297,7 +322,7 @@ def remove_target(
 @transaction.atomic
 def create_tier(*, actor: User, name: str, rank: int, fields: dict[str, Any]) -> Tier:
     """A new tier with no channels or targets yet (policy version 1): add coverage and targets."""
-    _require_admin(actor)
+    require_configurer(actor)
     _only_tier_fields(fields)
     now = timezone.now()
     if Tier.objects.filter(name__iexact=name).exists():
@@ -313,6 +338,15 @@ def create_tier(*, actor: User, name: str, rank: int, fields: dict[str, Any]) ->
     tier = Tier(name=name, rank=rank, **fields)
     tier.full_clean()
     tier.save()
+    record_change(
+        actor=actor,
+        at=now,
+        subject=Subject.TIER,
+        subject_id=tier.pk,
+        action="tier created",
+        before={},
+        after={"name": name, "rank": rank, **fields},
+    )
     _new_policy_version(tier=tier, actor=actor, now=now, effective_from=None)
     return tier
 
@@ -470,7 +504,7 @@ def _new_calendar_version(
     rules = _check_open_enough(fresh)
     # Clocks still pointing at the rows (not at a version) see the edit through a new revision.
     BusinessCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1)
-    return CalendarVersion.objects.create(
+    version = CalendarVersion.objects.create(
         calendar=calendar,
         number=latest.number + 1 if latest else 1,
         effective_from=at,
@@ -478,6 +512,16 @@ def _new_calendar_version(
         created_at=now,
         created_by=actor,
     )
+    record_change(
+        actor=actor,
+        at=now,
+        subject=Subject.CALENDAR,
+        subject_id=calendar.pk,
+        action=f"calendar version {version.number}, in force from {at.isoformat()}",
+        before=flat_calendar(latest.rules) if latest else {},
+        after=flat_calendar(rules),
+    )
+    return version
 
 
 def _write_hours(calendar: BusinessCalendar, hours: Iterable[Hours]) -> None:
@@ -520,7 +564,7 @@ def create_calendar(
     days: Sequence[CustomDay] = (),
 ) -> BusinessCalendar:
     """A new calendar and its version 1, in force from now (it times no clock yet)."""
-    _require_admin(actor)
+    require_configurer(actor)
     _check_zone(time_zone)
     _check_holidays(holiday_country, holiday_subdivision)
     _check_hours(hours)
@@ -566,7 +610,7 @@ def edit_calendar(
     Writes the rows and a new version in force from `effective_from` (now unless given);
     clocks already running keep the version they started under.
     """
-    _require_admin(actor)
+    require_configurer(actor)
     now = timezone.now()
     calendar = _lock_calendar(calendar)
     fields = {
@@ -615,7 +659,7 @@ def set_custom_day(
     effective_from: datetime | None = None,
 ) -> CalendarVersion:
     """Add or replace one custom day (closed, or open only in its hours)."""
-    _require_admin(actor)
+    require_configurer(actor)
     _check_days([day])
     now = timezone.now()
     calendar = _lock_calendar(calendar)
@@ -634,7 +678,7 @@ def remove_custom_day(
     effective_from: datetime | None = None,
 ) -> CalendarVersion:
     """Drop a custom day: it follows the weekly hours and holidays again."""
-    _require_admin(actor)
+    require_configurer(actor)
     now = timezone.now()
     calendar = _lock_calendar(calendar)
     deleted, _ = CalendarDay.objects.filter(calendar=calendar, day=day).delete()
@@ -642,4 +686,95 @@ def remove_custom_day(
         raise NotFound(f"{day.isoformat()} is not a custom day of {calendar.name}.")
     return _new_calendar_version(
         calendar=calendar, actor=actor, now=now, effective_from=effective_from
+    )
+
+
+# --- whole-form edits and the rules they propose (the managers' pages) ---------------------
+
+
+def proposed_policy_rules(
+    *,
+    targets: Sequence[Target],
+    coverage: Mapping[str, BusinessCalendar],
+    pausing_statuses: Mapping[str, Sequence[str]],
+) -> dict[str, Any]:
+    """The policy rules a complete proposal would make (policy_rules_of's shape), unsaved."""
+    by_priority: dict[str, dict[str, dict[str, Any]]] = {}
+    for t in targets:
+        by_priority.setdefault(t.priority, {})[t.metric] = {
+            "target_seconds": t.target_seconds,
+            "business_time": t.business_time,
+            "warn_percent": t.warn_percent,
+        }
+    return {
+        "targets": {p: dict(sorted(m.items())) for p, m in sorted(by_priority.items())},
+        "coverage": {channel: c.pk for channel, c in sorted(coverage.items())},
+        "pausing_statuses": {m: list(pausing_statuses.get(m, ())) for m in sorted(Metric.values)},
+    }
+
+
+def replace_policy(
+    *,
+    actor: User,
+    tier: Tier,
+    targets: Sequence[Target],
+    coverage: Mapping[str, BusinessCalendar],
+    pausing_statuses: Mapping[str, Sequence[str]],
+) -> TierPolicyVersion:
+    """Make the tier's targets, channels and pausing exactly these: one new version, from now.
+
+    A target or channel left out is removed; nothing is written unless all of it is valid,
+    and a proposal equal to the current policy writes no version.
+    """
+    proposed = proposed_policy_rules(
+        targets=targets, coverage=coverage, pausing_statuses=pausing_statuses
+    )
+    current = policy_rules_of(Tier.objects.prefetch_related("targets", "coverage").get(pk=tier.pk))
+    if proposed == current:
+        return TierPolicyVersion.objects.filter(tier=tier).order_by("-number").first()
+    wanted = {(t.priority, t.metric) for t in targets}
+    had = set(SlaTarget.objects.filter(tier=tier).values_list("priority", "metric"))
+    channels = set(ChannelCoverage.objects.filter(tier=tier).values_list("channel", flat=True))
+    return change_policy(
+        actor=actor,
+        tier=tier,
+        targets=targets,
+        remove_targets=sorted(had - wanted),
+        coverage=coverage,
+        remove_coverage=sorted(channels - set(coverage)),
+        pausing_statuses=pausing_statuses,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _DayRow:
+    day: date
+    start: time | None
+    end: time | None
+    note: str
+
+
+def proposed_calendar_rules(
+    *,
+    calendar: BusinessCalendar,
+    hours: Sequence[Hours] | None = None,
+    set_days: Sequence[CustomDay] = (),
+    time_zone: str | None = None,
+    always_open: bool | None = None,
+    holiday_country: str | None = None,
+    holiday_subdivision: str | None = None,
+) -> dict[str, Any]:
+    """The calendar's rules with these changes (None: unchanged), unsaved, for a preview."""
+    replaced = {d.day for d in set_days}
+    kept = [r for r in calendar.days.all() if r.day not in replaced]
+    added = [_DayRow(d.day, a, b, d.note) for d in set_days for a, b in (d.hours or [(None, None)])]
+    return calendar_rules(
+        time_zone=calendar.time_zone if time_zone is None else time_zone,
+        always_open=calendar.always_open if always_open is None else always_open,
+        holiday_country=calendar.holiday_country if holiday_country is None else holiday_country,
+        holiday_subdivision=(
+            calendar.holiday_subdivision if holiday_subdivision is None else holiday_subdivision
+        ),
+        hours=calendar.hours.all() if hours is None else hours,
+        days=[*kept, *added],
     )

@@ -151,3 +151,16 @@ def install_first_versions(
             "targets", "coverage"
         )
     )
+
+
+def flat_calendar(rules: dict[str, Any]) -> dict[str, Any]:
+    """Calendar rules keyed for an audit diff: one entry per weekday and per custom day."""
+    days: dict[str, list[Any]] = defaultdict(list)
+    for d in rules["days"]:
+        days[d["day"]].append("closed" if d["start"] is None else [d["start"], d["end"]])
+    head = {k: v for k, v in rules.items() if k not in ("weekly", "days")}
+    weekly = {f"weekly.{WEEKDAY_NAMES[int(k)]}": v for k, v in rules["weekly"].items()}
+    return {**head, **weekly, **{f"day.{k}": v for k, v in sorted(days.items())}}
+
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
