@@ -79,3 +79,12 @@ def test_the_messages_part_shows_each_reader_what_they_may_read(alice, carol, bo
     assert "Help!" in for_carol.content.decode()
     assert "Customer is grumpy" not in for_carol.content.decode()
     assert page(bob, path).status_code == 404
+
+
+def test_the_side_panel_part_is_the_readers_own(alice, carol, bob, ticket):
+    path = f"/tickets/{ticket.pk}/side/"
+    assert "Lifecycle stage" in page(alice, path).content.decode()
+    for_carol = page(carol, path).content.decode()
+    assert "Promised by" in for_carol
+    assert "Lifecycle stage" not in for_carol
+    assert page(bob, path).status_code == 404

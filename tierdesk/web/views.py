@@ -135,6 +135,16 @@ def ticket_messages(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 @login_required
+def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The side panel alone: the customer's view of status and promise, fetched again live."""
+    try:
+        context = _ticket_context(request, ticket_id)
+    except TierdeskError as error:
+        return render(request, "web/error.html", {"error": error}, status=error.status)
+    return render(request, "web/_side.html", context)
+
+
+@login_required
 def clock_explanation(request: HttpRequest, ticket_id: int, clock_id: int) -> HttpResponse:
     """Why a clock is due when it is: a panel for htmx, a page without it."""
     try:
