@@ -31,24 +31,14 @@ def check(page, url, width):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_agents_pages_have_no_serious_violations(page, live_server, alice, carol):
+@pytest.mark.parametrize("who", ["alice", "carol"])  # the agents' console, the customer's portal
+def test_queue_ticket_and_new_ticket_have_no_serious_violations(
+    page, live_server, alice, carol, who
+):
     ticket = tickets.open_ticket(
         actor=carol, subject="Printer on fire", body="Help!", channel="email"
     )
-    sign_in(page, live_server, "alice", "pw-alice-123")
-    found = {}
-    for width in WIDTHS:
-        for path in ("/", f"/tickets/{ticket.pk}/", "/tickets/new/"):
-            found |= check(page, f"{live_server.url}{path}", width)
-    assert all(not v for v in found.values()), found
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_portal_pages_have_no_serious_violations(page, live_server, carol):
-    ticket = tickets.open_ticket(
-        actor=carol, subject="Printer on fire", body="Help!", channel="email"
-    )
-    sign_in(page, live_server, "carol", "pw-carol-123")
+    sign_in(page, live_server, who, f"pw-{who}-123")
     found = {}
     for width in WIDTHS:
         for path in ("/", f"/tickets/{ticket.pk}/", "/tickets/new/"):

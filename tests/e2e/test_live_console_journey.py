@@ -72,6 +72,7 @@ def test_agents_see_new_tickets_replies_and_each_other_without_reload(
         tickets.open_ticket, actor=carol, subject="Printer on fire", body="Help!", channel="web"
     )
     agent.locator("#queue-results tr", has_text="Printer on fire").wait_for(timeout=SOON_MS)
+    agent.locator("#views-nav [aria-current=page] .count", has_text="1").wait_for(timeout=SOON_MS)
     shot(agent, "queue-1280.png")
 
     open_live(agent, f"{server.http}/tickets/{ticket.pk}/")
