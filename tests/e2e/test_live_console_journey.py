@@ -66,13 +66,14 @@ def test_agents_see_new_tickets_replies_and_each_other_without_reload(
     browser, asgi_server, alice, eve, carol
 ):
     server = asgi_server
+    elsewhere(tickets.open_ticket, actor=carol, subject="Toner order", body="Two", channel="web")
     agent = signed_in(browser, server, alice)
     open_live(agent, f"{server.http}/")
     ticket = elsewhere(
         tickets.open_ticket, actor=carol, subject="Printer on fire", body="Help!", channel="web"
     )
     agent.locator("#queue-results tr", has_text="Printer on fire").wait_for(timeout=SOON_MS)
-    agent.locator("#views-nav [aria-current=page] .count", has_text="1").wait_for(timeout=SOON_MS)
+    agent.locator("#views-nav [aria-current=page] .count", has_text="2").wait_for(timeout=SOON_MS)
     shot(agent, "queue-1280.png")
 
     open_live(agent, f"{server.http}/tickets/{ticket.pk}/")
@@ -87,6 +88,8 @@ def test_agents_see_new_tickets_replies_and_each_other_without_reload(
     other.locator("#messages", has_text="It smells of toner now").wait_for(timeout=SOON_MS)
     assert other.locator("form.reply textarea").input_value() == "Checking the toner"
     agent.locator("#messages", has_text="It smells of toner now").wait_for(timeout=SOON_MS)
+    agent.click("details.history summary")
+    assert agent.locator(".customer-card ul.recent", has_text="Toner order").is_visible()
     shot(agent, "ticket-agent-1280.png", full_page=True)
     agent.set_viewport_size({"width": 390, "height": 800})
     shot(agent, "ticket-agent-390.png", full_page=True)

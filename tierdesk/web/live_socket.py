@@ -7,7 +7,7 @@ ordinary views, which check access as they always do. Presence frames ("Dana is 
 a ticket's group and never send presence.
 """
 
-import logging
+import asyncio
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -21,18 +21,31 @@ from tierdesk.tickets.models import TicketEvent
 from tierdesk.tickets.selectors import ticket_for
 from tierdesk.web.live_audience import frames_of_change, groups_of_user, ticket_group
 
-log = logging.getLogger(__name__)
-
 PRESENCE_STATES = ("viewing", "typing", "left")
 
 
 def push_changes(events: list[TicketEvent]) -> None:
     """After-commit listener: tell each audience which tickets changed."""
     layer = get_channel_layer()
-    if layer is None:
+    frames = frames_of_change(events)
+    if layer is None or not frames:
         return
-    for group, frame in frames_of_change(events):
-        async_to_sync(layer.group_send)(group, frame)
+
+    async def send() -> None:
+        for group, frame in frames:
+            await layer.group_send(group, frame)
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(send)()  # the usual case: a request's or a worker's thread
+    else:
+        # Called in an event loop's own thread: send from that loop once it is free.
+        _sending.add(task := loop.create_task(send()))
+        task.add_done_callback(_sending.discard)
+
+
+_sending: set[asyncio.Task[None]] = set()  # kept until done: the loop holds tasks weakly
 
 
 @database_sync_to_async
