@@ -85,3 +85,14 @@ def test_customer_page_and_api_show_the_same_promise_and_no_clock(api, carol, ti
     assert "Promised by Tue 3 Mar 11:00" in page
     for internal in ("Resolve", "late since", "tone-warning", 'id="clocks"'):
         assert internal not in page
+
+
+def test_a_late_clock_still_says_when_it_was_promised(alice, carol, ticket):
+    with time_machine.travel(T0 + timedelta(days=2), tick=False):
+        agent, customer = page_of(alice, ticket), page_of(carol, ticket)
+    promised = '<time datetime="2026-03-03T11:00:00+00:00">Tue 3 Mar 11:00 UTC</time>'
+    assert re.search(
+        "First reply: late since Tue 3 Mar 11:00 UTC.*?due " + re.escape(promised), agent, re.S
+    )
+    assert "Promised by Tue 3 Mar 11:00 UTC" in customer
+    assert "late" not in customer.split('<aside id="ticket-side"')[1].split("</aside>")[0]

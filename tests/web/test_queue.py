@@ -131,3 +131,11 @@ def test_customers_see_closed_tickets_apart_from_open_ones(alice, carol, ticket)
     assert "Printer on fire" in open_page and "Old question" not in open_page
     assert "Old question" in done_page and "Printer on fire" not in done_page
     assert re.search(r'Solved and closed <span class="count">1</span>', open_page)
+
+
+def test_a_refreshed_list_brings_the_views_counts_along(alice, ticket):
+    client = Client()
+    client.force_login(alice)
+    html = client.get("/", headers={"HX-Request": "true"}).content.decode()
+    assert '<nav id="views-nav" class="views" aria-label="Saved views" hx-swap-oob="true">' in html
+    assert 'aria-current="page">All open <span class="count">1</span>' in html

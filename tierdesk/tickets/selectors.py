@@ -146,6 +146,17 @@ def history(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("actor")
 
 
+def recent_of_organization(*, user: User, ticket: Ticket, limit: int = 5) -> list[Ticket]:
+    """The requester's organization's latest other tickets, newest first (index ticket_org)."""
+    return list(
+        tickets_visible_to(user)
+        .filter(organization_id=ticket.organization_id)
+        .exclude(pk=ticket.pk)
+        .only("id", "subject", "status", "created_at")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def attachment_for(user: User, ticket: Ticket, attachment_id: int) -> Attachment:
     """An attachment of a message the user may read on this ticket, else NotFound."""
     attachment = (

@@ -9,6 +9,7 @@ each task is retried or recorded on its own.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -22,8 +23,13 @@ from django.utils.module_loading import import_string
 if TYPE_CHECKING:
     from tierdesk.tickets.models import TicketEvent
 
+log = logging.getLogger(__name__)
+
 _subscribers: dict[str, list[str]] = defaultdict(list)
 _conditions: dict[tuple[str, str], Callable[[TicketEvent], bool]] = {}
+# Told in this process right after the commit, with no task: only for what is cheap and may
+# be lost (the console's "this ticket changed" signal; the pages' poll is its fallback).
+_listeners: list[Callable[[list[TicketEvent]], None]] = []
 
 
 def subscribe(
@@ -47,6 +53,20 @@ def unsubscribe(kind: str, handler: str) -> None:
     _conditions.pop((kind, handler), None)
 
 
+def listen(listener: Callable[[list[TicketEvent]], None]) -> None:
+    """Call ``listener`` with a change's events once it has committed; twice is a no-op."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _tell_listeners(events: list[TicketEvent]) -> None:
+    for listener in _listeners:
+        try:
+            listener(events)
+        except Exception:  # a lost signal costs a poll's delay; the change has committed
+            log.exception("after-commit listener %r failed", listener)
+
+
 def subscribers_of(kind: str) -> tuple[str, ...]:
     return tuple(_subscribers.get(kind, ()))
 
@@ -58,6 +78,9 @@ def _transactional_backend() -> bool:
 def dispatch(events: Iterable[TicketEvent]) -> None:
     """Queue one delivery per (event, subscriber); call inside the change's transaction."""
     queue: Callable[..., object] = deliver_event.enqueue
+    events = list(events)
+    if _listeners and events:
+        transaction.on_commit(partial(_tell_listeners, events))
     for event in events:
         for handler in subscribers_of(event.kind):
             wanted = _conditions.get((event.kind, handler))

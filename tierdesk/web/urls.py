@@ -20,6 +20,8 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/", views.ticket_page, name="ticket"),
     path("tickets/<int:ticket_id>/reply/", views.reply, name="reply"),
     path("tickets/<int:ticket_id>/clocks/", views.ticket_clocks, name="clocks"),
+    path("tickets/<int:ticket_id>/messages/", views.ticket_messages, name="messages"),
+    path("tickets/<int:ticket_id>/side/", views.ticket_side, name="side"),
     path(
         "tickets/<int:ticket_id>/clocks/<int:clock_id>/explain/",
         views.clock_explanation,

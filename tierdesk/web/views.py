@@ -19,7 +19,7 @@ from tierdesk.sla.explain import answer_promises, explained_clock
 from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
-from tierdesk.tickets.models import Message, MessageKind, Status, Ticket
+from tierdesk.tickets.models import Message, MessageKind, Status, Ticket, TicketEvent
 from tierdesk.tiers.models import Channel
 from tierdesk.uploads import refused_upload
 from tierdesk.web.clock_reading import fold_cycles
@@ -52,6 +52,40 @@ def _ticket_context(request: HttpRequest, ticket_id: int, form: ReplyForm | None
             agents=eligible_agents(ticket=ticket),
         ),
         "tags": sorted(t.name for t in ticket.tags.all()),
+        **(_customer_card(request, ticket) if request.user.is_agent else {}),
+    }
+
+
+HISTORY_SHOWN = 100
+
+
+def _event_line(event: TicketEvent) -> dict:
+    """One line of the history: what changed to what ("open → pending"), or which clock."""
+    detail = ""
+    if isinstance(event.after, str | int) and event.after != "":
+        detail = (
+            f"{event.before} → {event.after}"
+            if event.before not in (None, "")
+            else str(event.after)
+        )
+    elif (event.data or {}).get("metric"):
+        detail = str(event.data["metric"]).replace("_", " ")
+    actor = event.actor
+    return {
+        "at": event.at,
+        "what": event.get_kind_display(),
+        "detail": detail,
+        "who": (actor.get_full_name() or actor.username) if actor is not None else "tierdesk",
+    }
+
+
+def _customer_card(request: HttpRequest, ticket: Ticket) -> dict:
+    """Who the customer is to us, and what happened to this ticket: for the support team."""
+    events = selectors.history(user=request.user, ticket=ticket)
+    return {
+        "recent_tickets": selectors.recent_of_organization(user=request.user, ticket=ticket),
+        "history": [_event_line(e) for e in events.order_by("-at", "-id")[:HISTORY_SHOWN]],
+        "history_total": events.count(),
     }
 
 
@@ -87,6 +121,27 @@ def ticket_clocks(request: HttpRequest, ticket_id: int) -> HttpResponse:
     now = timezone.now()
     clocks = [clock_view(c, now) for c in ticket.clocks.all()]
     return render(request, "web/_clocks.html", _clock_context(ticket, clocks, now))
+
+
+@login_required
+def ticket_messages(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The conversation's messages alone, fetched again when the ticket changes."""
+    try:
+        ticket = selectors.ticket_for(request.user, ticket_id)
+    except TierdeskError as error:
+        return render(request, "web/error.html", {"error": error}, status=error.status)
+    conversation = selectors.conversation(user=request.user, ticket=ticket)
+    return render(request, "web/_messages.html", {"ticket": ticket, "conversation": conversation})
+
+
+@login_required
+def ticket_side(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The side panel alone: the customer's view of status and promise, fetched again live."""
+    try:
+        context = _ticket_context(request, ticket_id)
+    except TierdeskError as error:
+        return render(request, "web/error.html", {"error": error}, status=error.status)
+    return render(request, "web/_side.html", context)
 
 
 @login_required

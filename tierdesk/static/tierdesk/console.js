@@ -94,20 +94,135 @@
   document.addEventListener("DOMContentLoaded", function () { restoreDrafts(document); });
 })();
 
-// Parts marked data-refresh (clocks, the queue) are fetched again every 30 seconds, so time
-// left moves and new tickets appear without a reload; never while the tab is hidden or
-// while the agent has something open inside (an explanation, a folded list, a selection).
+// Parts marked data-refresh (clocks, the queue, a ticket's messages) are fetched again from
+// their own views: when the console's socket says their ticket changed, and every 30 seconds
+// as the fallback (time left moves; a lost socket loses nothing). Never while the tab is
+// hidden or the agent has something open inside (an explanation, a folded list, a selection,
+// the focus): such a part is marked stale and fetched once the agent is done.
 (function () {
   "use strict";
-  var EVERY_MS = 30000;
+  var EVERY_MS = 30000, SOON_MS = 250, IDLE_CHECK_MS = 2000;
+  var live = { open: false, opened: false };
+  window.tierdeskLive = live;
+
+  function busy(part) {
+    return !!part.querySelector(".explain-slot:not(:empty), details[open], input[type=checkbox]:checked") ||
+      part.contains(document.activeElement);
+  }
+
+  function refresh(part) {
+    if (document.hidden || typeof htmx === "undefined" || !part.isConnected) { return; }
+    if (busy(part)) { part.dataset.stale = "1"; return; }
+    delete part.dataset.stale;
+    htmx.ajax("GET", part.dataset.refresh, { source: part, target: part, swap: "outerHTML" });
+  }
+
   setInterval(function () {
-    if (document.hidden || typeof htmx === "undefined") { return; }
     document.querySelectorAll("[data-refresh]").forEach(function (part) {
-      var busy = part.querySelector(".explain-slot:not(:empty), details[open], input[type=checkbox]:checked");
-      if (busy || part.contains(document.activeElement)) { return; }
-      htmx.ajax("GET", part.dataset.refresh, { source: part, target: part, swap: "outerHTML" });
+      // A part that only changes with its ticket needs no poll while the socket is up.
+      if (live.open && part.hasAttribute("data-poll-offline")) { return; }
+      refresh(part);
     });
   }, EVERY_MS);
+
+  setInterval(function () {
+    document.querySelectorAll("[data-refresh][data-stale]").forEach(refresh);
+  }, IDLE_CHECK_MS);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { document.querySelectorAll("[data-refresh][data-stale]").forEach(refresh); }
+  });
+
+  var pending = null;
+  function changed(frame) {
+    document.querySelectorAll("[data-live-queue], [data-live-ticket='" + frame.ticket + "']").forEach(function (part) {
+      part.dataset.stale = "1";
+    });
+    // Several changes in a moment (a reply and its clocks) make one fetch.
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      document.querySelectorAll("[data-refresh][data-stale]").forEach(refresh);
+    }, SOON_MS);
+  }
+
+  // Presence: "Dana is viewing" / "Dana is typing" on a ticket, for agents only. Each tab says
+  // it is there when it opens the ticket and every 25 s; a name unheard of for 70 s, or whose
+  // socket closed, is dropped; typing lasts 6 s after the last keystroke.
+  var HEARTBEAT_MS = 25000, GONE_MS = 70000, TYPING_MS = 6000, TYPING_EVERY_MS = 3000;
+  var others = {}, lastTyped = 0;
+
+  function presenceLine() { return document.getElementById("presence"); }
+
+  function drawPresence() {
+    var line = presenceLine();
+    if (!line) { return; }
+    var now = Date.now(), parts = [];
+    Object.keys(others).forEach(function (id) {
+      var o = others[id];
+      if (now - o.seen > GONE_MS) { delete others[id]; return; }
+      parts.push(o.name + (now - o.typed < TYPING_MS ? " is typing" : " is viewing"));
+    });
+    var text = parts.sort().join(" · ");
+    if (line.textContent !== text) { line.textContent = text; }
+  }
+
+  function presence(frame) {
+    var line = presenceLine();
+    if (!line || String(frame.ticket) !== line.dataset.ticket) { return; }
+    if (frame.state === "left") { delete others[frame.user]; } else {
+      var o = others[frame.user] || { name: frame.name, typed: 0 };
+      o.seen = Date.now();
+      if (frame.state === "typing") { o.typed = o.seen; }
+      others[frame.user] = o;
+    }
+    drawPresence();
+  }
+
+  function connect(url, delay) {
+    var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + url);
+    var ticket = presenceLine() ? Number(presenceLine().dataset.ticket) : null;
+    var say = function (state) {
+      if (ticket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify({ type: state, ticket: ticket })); }
+    };
+    var beat = null;
+    socket.addEventListener("open", function () {
+      live.open = true;
+      delay = 1000;
+      document.documentElement.dataset.live = "on";
+      say("viewing");
+      beat = setInterval(function () { say("viewing"); drawPresence(); }, HEARTBEAT_MS);
+      if (live.opened) {
+        // Back after a drop: anything missed meanwhile is fetched now.
+        document.querySelectorAll("[data-refresh]").forEach(function (part) { part.dataset.stale = "1"; });
+      }
+      live.opened = true;
+    });
+    socket.addEventListener("message", function (evt) {
+      var frame = JSON.parse(evt.data);
+      if (frame.type === "changed") { changed(frame); } else if (frame.type === "presence") { presence(frame); }
+    });
+    socket.addEventListener("close", function () {
+      live.open = false;
+      document.documentElement.dataset.live = "off";
+      clearInterval(beat);
+      others = {};
+      drawPresence();
+      setTimeout(function () { connect(url, Math.min(delay * 2, 60000)); }, delay);
+    });
+    live.say = say;
+  }
+
+  document.addEventListener("input", function (evt) {
+    if (!live.say || !evt.target.closest || !evt.target.closest("form.reply")) { return; }
+    var now = Date.now();
+    if (now - lastTyped > TYPING_EVERY_MS) { lastTyped = now; live.say("typing"); }
+  });
+  window.addEventListener("pagehide", function () { if (live.say) { live.say("left"); } });
+  setInterval(drawPresence, TYPING_MS / 2);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var meta = document.querySelector("meta[name=tierdesk-live]");
+    if (meta && "WebSocket" in window) { connect(meta.content, 1000); }
+  });
 })();
 
 // Keyboard shortcuts, listed on "?": j/k move through the queue, o opens, x selects,
