@@ -17,9 +17,13 @@ ACKS = open(os.environ["TIERDESK_LOAD_ACKS"], "a", buffering=1)  # noqa: SIM115 
 LOCK = threading.Lock()
 
 
-def acknowledged(kind: str, marker: str) -> None:
-    with LOCK:
-        ACKS.write(f"{kind} {marker}\n")
+def write(user: HttpUser, kind: str, path: str, body: dict[str, str], name: str) -> None:
+    """POST with the marker as Idempotency-Key; a 2xx is written down as acknowledged."""
+    marker = body["body" if kind == "reply" else "subject"]
+    response = user.client.post(path, json=body, headers={"Idempotency-Key": marker}, name=name)
+    if response.ok:
+        with LOCK:
+            ACKS.write(f"{kind} {marker}\n")
 
 
 class Agent(HttpUser):
@@ -38,16 +42,9 @@ class Agent(HttpUser):
 
     @task(1)
     def reply(self) -> None:
-        marker = f"load-reply-{uuid.uuid4().hex}"
         ticket = random.choice(SEED["tickets"])
-        response = self.client.post(
-            f"/api/v1/tickets/{ticket}/reply",
-            json={"body": marker},
-            headers={"Idempotency-Key": marker},
-            name="agent: reply",
-        )
-        if response.ok:
-            acknowledged("reply", marker)
+        body = {"body": f"load-reply-{uuid.uuid4().hex}"}
+        write(self, "reply", f"/api/v1/tickets/{ticket}/reply", body, "agent: reply")
 
 
 class Customer(HttpUser):
@@ -59,15 +56,12 @@ class Customer(HttpUser):
 
     @task
     def create(self) -> None:
-        marker = f"load-ticket-{uuid.uuid4().hex}"
-        response = self.client.post(
-            "/api/v1/tickets",
-            json={"subject": marker, "body": "The export stops at 80%.", "channel": "email"},
-            headers={"Idempotency-Key": marker},
-            name="customer: create ticket",
-        )
-        if response.ok:
-            acknowledged("ticket", marker)
+        body = {
+            "subject": f"load-ticket-{uuid.uuid4().hex}",
+            "body": "The export stops at 80%.",
+            "channel": "email",
+        }
+        write(self, "ticket", "/api/v1/tickets", body, "customer: create ticket")
 
 
 class Manager(HttpUser):
