@@ -1,5 +1,7 @@
 """The REST API v1: Django Ninja, token or session auth, one error shape for every refusal."""
 
+from typing import Any
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -9,6 +11,7 @@ from ninja.security import HttpBearer, django_auth
 from tierdesk.accounts.models import User
 from tierdesk.accounts.services import authenticate_token
 from tierdesk.errors import TierdeskError
+from tierdesk.openapi_errors import with_refusals
 from tierdesk.renderers import OrjsonRenderer
 from tierdesk.uploads import refused_upload
 
@@ -18,7 +21,12 @@ class TokenAuth(HttpBearer):
         return authenticate_token(token)
 
 
-api = NinjaAPI(
+class TierdeskApi(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return with_refusals(super().get_openapi_schema(*args, **kwargs))
+
+
+api = TierdeskApi(
     title="tierdesk API",
     version="1",
     description="Tickets, customers and tiers. Authenticate with `Authorization: Bearer <token>`.",

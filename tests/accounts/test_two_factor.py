@@ -55,6 +55,22 @@ def test_the_setup_page_turns_it_on_only_with_a_right_code(alice):
 
 
 @pytest.mark.django_db
+def test_the_setup_page_draws_the_address_as_an_inline_qr_code(alice):
+    client = Client()
+    client.force_login(alice)
+    page = client.post("/account/two-factor/", {"action": "start"}).content.decode()
+    alice.refresh_from_db()
+    uri = two_factor._totp(alice).provisioning_uri()
+    svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    # The drawn modules are those of this user's address, not of any other text.
+    assert svg == two_factor.enrolment_qr(uri)
+    assert svg != two_factor.enrolment_qr(uri.replace(alice.totp_secret, "A" * 32))
+    assert svg.startswith("<svg") and 'class="totp-qr"' in svg and "<path" in svg
+    # Nothing the strict Content-Security-Policy would refuse: no inline style, script or image.
+    assert "style=" not in svg and "<script" not in svg and "href" not in svg
+
+
+@pytest.mark.django_db
 def test_customers_are_not_offered_two_factor(carol):
     client = Client()
     client.force_login(carol)

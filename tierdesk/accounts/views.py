@@ -74,7 +74,6 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         try:
             if action == "start":
                 context["uri"] = two_factor.start_enrolment(user=user)
-                context["secret"] = user.totp_secret
             elif action == "confirm":
                 two_factor.confirm_enrolment(user=user, code=code)
                 messages.success(request, "Two-factor sign-in is on.")
@@ -86,7 +85,9 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
             status = error.status
             if action == "confirm" and user.totp_secret:
                 context["uri"] = two_factor._totp(user).provisioning_uri()
-                context["secret"] = user.totp_secret
+    if "uri" in context:
+        context["secret"] = user.totp_secret
+        context["qr"] = two_factor.enrolment_qr(str(context["uri"]))
     context["on"] = two_factor.is_on(user)
     context["staff"] = user.is_agent
     return render(request, "accounts/two_factor.html", context, status=status)

@@ -8,7 +8,6 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router
-from openpyxl import Workbook
 
 from tierdesk.kpis.queries import kpi_query, refuse_unknown
 from tierdesk.kpis.selectors import KpiTable, kpi_table
@@ -57,6 +56,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx(table: KpiTable) -> HttpResponse:
+    from openpyxl import Workbook  # loaded by the first spreadsheet, not at start
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.kpi[:31])  # Excel caps sheet names at 31 characters
     sheet.append(list(table.columns))

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from tierdesk.domain.kpi.review import percent
 from tierdesk.reports.charts import attainment_bars, miss_heatmap
@@ -181,4 +180,7 @@ def render_html(*, figures: dict[str, Any], generated_at: datetime, by: str) -> 
 
 def render_pdf(*, figures: dict[str, Any], generated_at: datetime, by: str) -> bytes:
     html = render_html(figures=figures, generated_at=generated_at, by=by)
+    # WeasyPrint loads Pango and its fonts: imported here, the server starts without them.
+    from weasyprint import HTML
+
     return HTML(string=html).write_pdf()  # type: ignore[no-any-return]

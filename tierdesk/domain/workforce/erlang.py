@@ -19,7 +19,6 @@ from typing import overload
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from tierdesk.domain.workforce.inputs import (
     FloatArray,
@@ -35,6 +34,8 @@ _TINY_CDF = 1e-250
 
 def log_erlang_b_unchecked(traffic: FloatArray, agents: FloatArray) -> FloatArray:
     """log B(n, a) for checked, broadcastable arrays (internal: no validation)."""
+    from scipy import special  # SciPy loads with the first staffing sum, not at server start
+
     a, n = np.broadcast_arrays(traffic, agents)
     a = np.asarray(a, dtype=np.float64)
     n = np.asarray(n, dtype=np.float64)

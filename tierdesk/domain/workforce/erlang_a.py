@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from tierdesk.domain.workforce.erlang import log_erlang_b_unchecked
 from tierdesk.domain.workforce.inputs import (
@@ -108,6 +107,8 @@ def erlang_a_core(
     target: FloatArray,
 ) -> ErlangACore:
     """Erlang A closed forms on checked arrays (internal)."""
+    from scipy import special  # SciPy loads with the first staffing sum, not at server start
+
     a, n, h, p, t = (
         np.asarray(v, dtype=np.float64)
         for v in np.broadcast_arrays(traffic, agents, aht, patience, target)
@@ -146,6 +147,8 @@ def erlang_a_core(
 
 def _queue_sums(x: FloatArray, y: FloatArray, c: FloatArray) -> tuple[FloatArray, FloatArray]:
     """log S, and the share of waiting arrivals answered within the target."""
+    from scipy import special
+
     gx = special.gammainc(x, y)
     log_s = np.empty_like(x)
     within = np.empty_like(x)
@@ -172,6 +175,8 @@ def _queue_sums_series(
     x: FloatArray, y: FloatArray, c: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Term by term, where y is well below x so t_k shrinks at least geometrically."""
+    from scipy import special
+
     total = np.ones_like(x)
     within = (x / (x + 1.0)) * special.betaincc(x + 1.0, 1.0, c)
     term = np.ones_like(x)
@@ -237,6 +242,8 @@ def _wait_sums(
     x: FloatArray, y: FloatArray, mode: FloatArray, half: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Per waiting arrival: the share answered, and answered x (wait in units of patience)."""
+    from scipy import special
+
     width = int(2 * half.max() + 1)
     low = np.maximum(0.0, mode - half)
     k = low[:, None] + np.arange(width)[None, :]

@@ -30,8 +30,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-from statsmodels.tsa.seasonal import MSTL
 
 Floats = npt.NDArray[np.float64]
 
@@ -230,6 +228,10 @@ def backtest(
 
 
 def _mstl_forecast(y: Floats, *, per_day: int, horizon: int) -> Floats:
+    # statsmodels brings pandas: a second of imports paid by the first forecast, not at start.
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    from statsmodels.tsa.seasonal import MSTL
+
     week = 7 * per_day
     with warnings.catch_warnings():
         # statsmodels warns about optimiser convergence on flat series; the fit stands.

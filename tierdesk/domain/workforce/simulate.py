@@ -41,14 +41,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import simpy
-from scipy import stats
 
 from tierdesk.domain.workforce.errors import WorkforceInputError
 from tierdesk.domain.workforce.inputs import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    import simpy
 
 HandleDistribution = Literal["exponential", "lognormal", "fixed"]
 
@@ -247,6 +248,8 @@ def _estimate(values: list[float]) -> Estimate:
     mean = float(data.mean())
     if len(data) < 2:
         return Estimate(mean, -math.inf, math.inf)
+    from scipy import stats  # SciPy's statistics load with the first simulation, not at start
+
     half = float(stats.t.ppf(0.975, len(data) - 1) * data.std(ddof=1) / math.sqrt(len(data)))
     return Estimate(mean, mean - half, mean + half)
 
@@ -355,6 +358,8 @@ class _Run:
     def __init__(self, spec: FloorSpec, rng: np.random.Generator) -> None:
         self.spec = spec
         self.rng = rng
+        import simpy  # loaded with the first simulation, not at start
+
         self.env = simpy.Environment()
         self.dt = float(spec.interval_seconds)
         self.horizon = len(spec.loads[0].arrivals_per_interval) * self.dt
