@@ -60,8 +60,11 @@ DATABASES = {
         "PASSWORD": _db.password or "",
         "HOST": _db.hostname or "127.0.0.1",
         "PORT": _db.port or 5432,
-        # Persistent connections, as tierdesk's PostgreSQL settings keep them.
-        "CONN_MAX_AGE": 60,
+        # The pool tierdesk's settings give each process: under ASGI each request runs in a
+        # thread of its own, and a connection per thread would exhaust the server's slots.
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": 8}},
+        "CONN_HEALTH_CHECKS": True,
     }
 }
 
@@ -81,5 +84,6 @@ MEDIA_ROOT = environ.get("HELPDESK_MEDIA_ROOT", "/tmp/helpdesk-bench-media")
 LOGGING = {
     "version": 1,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
