@@ -28,8 +28,9 @@ bench/peers/helpdesk/ holds a minimal Django project serving its REST API (DRF, 
 auth read from the same ``Authorization: Bearer`` header, DEBUG off), installed into
 ``.venv-peer-helpdesk`` from pinned versions on the first run. Its database is migrated
 and loaded in bulk (a queue, a staff user with a token, 10,000 tickets with one follow-up
-each, since its serializer nests them), and it is served like tierdesk's default (uvicorn,
-ASGI, 2 workers) and driven by the same wrk settings:
+each, since its serializer nests them). It is served like tierdesk's default (uvicorn,
+ASGI, 2 workers), then under granian's WSGI (2 workers), and driven by the same wrk
+settings:
 
 - floor:  GET  /api/ (its API root: authenticated, no query of tickets)
 - list:   GET  /api/tickets/ (page 1 of 25, follow-ups nested), as the staff user
@@ -590,7 +591,9 @@ def bench_sqlite(binary: str, mode: str, tmp: Path, tables: list[Table]) -> None
 # --------------------------------------------------------------------------- peer
 
 PEER_DB = "peer_helpdesk"
-PEER_TITLE = f"{peer.NAME}, PostgreSQL, {SMALL:,} tickets, {DEFAULT_SERVER}"
+# The default serving path gives the ratio lines; granian's WSGI shows what the server adds.
+PEER_SERVERS = (DEFAULT_SERVER, "granian-wsgi")
+PEER_TITLE = f"{peer.NAME}, PostgreSQL, {SMALL:,} tickets, {{server}}"
 PEER_OPS = ("floor", "list", "get", "create", "reply")
 
 
@@ -714,8 +717,6 @@ def bench_peer(binary: str, mode: str, tmp: Path, tables: list[Table]) -> None:
     import psycopg
     from psycopg import sql
 
-    table = Table(PEER_TITLE)
-    tables.append(table)
     drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PEER_DB))
     try:
         log(f"peer: installing {peer.NAME} into {peer.VENV.name} (once)")
@@ -727,16 +728,26 @@ def bench_peer(binary: str, mode: str, tmp: Path, tables: list[Table]) -> None:
         started = time.monotonic()
         data = peer.load(env, SMALL)
         log(f"peer: migrated, {SMALL:,} tickets in {time.monotonic() - started:.1f} s")
-        command = peer.serve_command(WORKERS)
-        server = Server("peer", env, tmp / "peer.log", command=command, cwd=peer.HERE)
-        try:
-            table.checked = check_peer(server.base, data)
-            log(f"peer {SMALL:,}, {DEFAULT_SERVER}")
-            table.runs = measure_peer(binary, server.base, data, DURATION_S[mode], tmp)
-        finally:
-            server.stop()
     except (peer.PeerUnavailable, BenchAbort) as exc:
-        table.failed = str(exc)
+        tables.append(Table(PEER_TITLE.format(server=DEFAULT_SERVER), failed=str(exc)))
+        return
+    try:
+        for name in PEER_SERVERS:
+            table = Table(PEER_TITLE.format(server=name))
+            tables.append(table)
+            try:
+                command = peer.serve_command(name, WORKERS)
+                server = Server(name, env, tmp / f"peer-{name}.log", command=command, cwd=peer.HERE)
+            except BenchAbort as exc:
+                table.failed = str(exc)
+                continue
+            try:
+                if name == DEFAULT_SERVER:  # before any write: the 10,000 loaded
+                    table.checked = check_peer(server.base, data)
+                log(f"peer {SMALL:,}, {name}")
+                table.runs = measure_peer(binary, server.base, data, DURATION_S[mode], tmp)
+            finally:
+                server.stop()
     finally:
         with psycopg.connect(f"{PG_SERVER}/{PG_ADMIN_DB}", autocommit=True) as admin:
             admin.execute(drop)
@@ -767,7 +778,8 @@ def peer_pair(tables: list[Table]) -> tuple[Table, Table] | None:
     ours = next(
         (t for t in tables if t.title == f"PostgreSQL, {SMALL:,} tickets, {DEFAULT_SERVER}"), None
     )
-    theirs = next((t for t in tables if t.title == PEER_TITLE and t.runs), None)
+    title = PEER_TITLE.format(server=DEFAULT_SERVER)
+    theirs = next((t for t in tables if t.title == title and t.runs), None)
     return (ours, theirs) if ours and ours.runs and theirs else None
 
 

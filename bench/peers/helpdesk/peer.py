@@ -81,17 +81,23 @@ def load(peer_env: dict[str, str], tickets: int) -> PeerData:
     return PeerData(**json.loads(line.removeprefix("PEER_DATA ")))
 
 
-def serve_command(workers: int) -> list[str]:
-    """uvicorn over the ASGI application, as ``tierdesk serve`` runs tierdesk by default."""
-    return [
-        str(BIN / "uvicorn"),
-        "helpdesk_site.asgi:application",
-        "--workers",
-        str(workers),
-        "--port",
-        "{port}",
-        "--log-level",
-        "warning",
-        "--lifespan",
-        "off",
-    ]
+def serve_command(server: str, workers: int) -> list[str]:
+    """The peer under ``server``, a name from tierdesk's bench with the same command line."""
+    common = ["--workers", str(workers), "--port", "{port}", "--log-level", "warning"]
+    commands = {
+        "uvicorn-asgi": [
+            str(BIN / "uvicorn"),
+            "helpdesk_site.asgi:application",
+            *common,
+            "--lifespan",
+            "off",
+        ],
+        "granian-wsgi": [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            *common,
+            "helpdesk_site.wsgi:application",
+        ],
+    }
+    return commands[server]
