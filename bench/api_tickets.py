@@ -23,9 +23,27 @@ each); the path ``tierdesk serve`` uses by default (uvicorn, ASGI: HTTP and WebS
 one port) is then measured on SQLite and at 1,000,000, and gives the headline lines.
 A response other than 2xx counts as an error; a run with errors is reported as such.
 
-Peer: django-helpdesk 2.6.1, named in issue 23, is not run here: it needs its own Django
-project, settings and data load in a separate environment, which this script does not
-build; it stays in the table with that reason and no ratio line is printed for it.
+Peer: django-helpdesk 2.6.1 (issue 23), in the same run, on PostgreSQL at 10,000 tickets.
+bench/peers/helpdesk/ holds a minimal Django project serving its REST API (DRF, token
+auth read from the same ``Authorization: Bearer`` header, DEBUG off), installed into
+``.venv-peer-helpdesk`` from pinned versions on the first run. Its database is migrated
+and loaded in bulk (a queue, a staff user with a token, 10,000 tickets with one follow-up
+each, since its serializer nests them). It is served like tierdesk's default (uvicorn,
+ASGI, 2 workers), then under granian's WSGI (2 workers), and driven by the same wrk
+settings:
+
+- floor:  GET  /api/ (its API root: authenticated, no query of tickets)
+- list:   GET  /api/tickets/ (page 1 of 25, follow-ups nested), as the staff user
+- get:    GET  /api/tickets/{id}/ on random tickets
+- create: POST /api/tickets/ as the staff user (its API creates for staff only)
+- reply:  POST /api/followups/ on random tickets, as the staff user
+
+An operation whose single answer, queued behind 16 connections on 2 workers, would
+exceed wrk's timeout cannot be measured by wrk in a few seconds: it is timed instead as
+2 requests at once (one per worker), and the table says so. Ratio lines are tierdesk's
+req/s (uvicorn, PostgreSQL, 10,000) divided by the peer's, for runs without errors.
+``--skip-peer`` leaves the peer out; ``--peer-only`` runs the peer alone.
+Ports: any free one, or the range in ``TIERDESK_BENCH_PORTS`` (e.g. ``18500-18599``).
 """
 
 from __future__ import annotations
@@ -46,6 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from peers.helpdesk import peer
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -153,6 +172,7 @@ class Table:
     title: str
     runs: dict[str, Run] = field(default_factory=dict)
     failed: str = ""
+    checked: str = ""
 
 
 # --------------------------------------------------------------------------- wrk
@@ -343,22 +363,35 @@ def sqlite_copier(path: Path):
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    low, _, high = os.environ.get("TIERDESK_BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise BenchAbort(f"no free port in TIERDESK_BENCH_PORTS={low}-{high}")
 
 
 class Server:
-    def __init__(self, name: str, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        env: dict[str, str],
+        log_path: Path,
+        command: list[str] | None = None,
+        cwd: Path = ROOT,
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        cmd = [part.replace("{port}", str(self.port)) for part in SERVERS[name]]
+        cmd = [part.replace("{port}", str(self.port)) for part in command or SERVERS[name]]
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         # A session of its own: stop() ends the server and every worker it started.
         self.proc = subprocess.Popen(
             cmd,
             env=env,
-            cwd=ROOT,
+            cwd=cwd,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -447,15 +480,16 @@ def measure(
             f"/api/v1/tickets?limit={PAGE}&cursor={cursor}",
             LUA_GET.format(token=agent),
         )
-    runs = {}
-    for op in ops:
-        path, script = scripts[op]
-        wrk(binary, server.base + path, script, WARMUP_S, tmp)
-        run = wrk(binary, server.base + path, script, seconds, tmp)
-        run.op = op
-        runs[op] = run
-        log(f"  {op}: {run.rps:,.0f} req/s, p99 {run.p99_ms:.1f} ms, errors {run.errors}")
-    return runs
+    return {op: drive(binary, server.base, op, scripts[op], seconds, tmp) for op in ops}
+
+
+def drive(binary: str, base: str, op: str, script: tuple[str, str], seconds: int, tmp: Path) -> Run:
+    path, lua = script
+    wrk(binary, base + path, lua, WARMUP_S, tmp)
+    run = wrk(binary, base + path, lua, seconds, tmp)
+    run.op = op
+    log(f"  {op}: {run.rps:,.1f} req/s, p99 {run.p99_ms:.1f} ms, errors {run.errors}")
+    return run
 
 
 def seed_ticket(base: str, tokens: dict[str, str]) -> int:
@@ -554,6 +588,171 @@ def bench_sqlite(binary: str, mode: str, tmp: Path, tables: list[Table]) -> None
         server.stop()
 
 
+# --------------------------------------------------------------------------- peer
+
+PEER_DB = "peer_helpdesk"
+# The default serving path gives the ratio lines; granian's WSGI shows what the server adds.
+PEER_SERVERS = (DEFAULT_SERVER, "granian-wsgi")
+PEER_TITLE = f"{peer.NAME}, PostgreSQL, {SMALL:,} tickets, {{server}}"
+PEER_OPS = ("floor", "list", "get", "create", "reply")
+
+
+@dataclass(frozen=True)
+class PeerRequest:
+    """One peer operation; ``%d`` in path or body is a random ticket id."""
+
+    method: str
+    path: str
+    body: dict[str, object] | None = None
+
+    def script(self, token: str, data: peer.PeerData) -> tuple[str, str]:
+        """The URL path and Lua script wrk sends this request with."""
+        body = "nil" if self.body is None else lua_string(json.dumps(self.body))
+        if "%d" in self.path or "%d" in body:
+            body = body if self.body is None else f"string.format({body}, id)"
+            lua = LUA_RANDOM.format(
+                token=token, lo=data.lo, hi=data.hi, method=self.method, path=self.path, body=body
+            )
+            return "/", lua
+        if self.method == "GET":
+            return self.path, LUA_GET.format(token=token)
+        return self.path, LUA_POST.format(token=token, body=body)
+
+    def send(self, base: str, token: str, ticket: int) -> httpx.Response:
+        body = None if self.body is None else json.dumps(self.body).replace("%d", str(ticket))
+        return httpx.request(
+            self.method,
+            base + self.path.replace("%d", str(ticket)),
+            content=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            timeout=900,
+        )
+
+
+def peer_requests(data: peer.PeerData) -> dict[str, PeerRequest]:
+    return {
+        "floor": PeerRequest("GET", "/api/"),
+        "list": PeerRequest("GET", "/api/tickets/"),
+        "get": PeerRequest("GET", "/api/tickets/%d/"),
+        "create": PeerRequest(
+            "POST",
+            "/api/tickets/",
+            {
+                "queue": data.queue,
+                "title": "Bench",
+                "description": "Help",
+                "priority": 3,
+                "submitter_email": "b@x.example",
+            },
+        ),
+        "reply": PeerRequest("POST", "/api/followups/", {"ticket": "%d", "comment": "On it."}),
+    }
+
+
+def at_once(base: str, token: str, request: PeerRequest, tickets: list[int]) -> Run:
+    """One request per worker at the same time: req/s for answers too slow for wrk."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def timed(ticket: int) -> tuple[float, int]:
+        started = time.monotonic()
+        status = request.send(base, token, ticket).status_code
+        return time.monotonic() - started, status
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(len(tickets)) as pool:
+        answers = list(pool.map(timed, tickets))
+    elapsed = time.monotonic() - started
+    latencies = sorted(latency for latency, _ in answers)
+    return Run(
+        "?",
+        rps=len(answers) / elapsed,
+        p50_ms=latencies[len(latencies) // 2] * 1000,
+        p99_ms=latencies[-1] * 1000,
+        requests=len(answers),
+        errors=sum(1 for _, status in answers if not 200 <= status < 300),
+    )
+
+
+def measure_peer(
+    binary: str, base: str, data: peer.PeerData, seconds: int, tmp: Path
+) -> dict[str, Run]:
+    runs = {}
+    for op, request in peer_requests(data).items():
+        started = time.monotonic()
+        first = request.send(base, data.token, data.lo)
+        alone = time.monotonic() - started
+        # Queued behind 16 connections on 2 workers, an answer this slow outlives wrk's timeout.
+        if first.is_success and alone * CONNECTIONS / WORKERS <= TIMEOUT_S:
+            runs[op] = drive(binary, base, op, request.script(data.token, data), seconds, tmp)
+            continue
+        run = at_once(base, data.token, request, [data.lo + n for n in range(1, WORKERS + 1)])
+        run.op = op
+        run.note = f"{WORKERS} at once: one alone took {alone:.1f} s, too slow for wrk"
+        if not first.is_success:
+            run.note = f"first answer {first.status_code}: {first.text[:120]}"
+        log(f"  {op}: {run.rps:,.2f} req/s ({run.note}), errors {run.errors}")
+        runs[op] = run
+    return runs
+
+
+def check_peer(base: str, data: peer.PeerData) -> str:
+    """The peer's answers hold what tierdesk's do: a page of 25 of 10,000, the ticket asked."""
+    requests = peer_requests(data)
+    page = requests["list"].send(base, data.token, data.lo).json()
+    one = requests["get"].send(base, data.token, data.hi).json()
+    agrees = (
+        page.get("count") == SMALL
+        and len(page.get("results", [])) == PAGE
+        and one.get("id") == data.hi
+        and len(one.get("followup_set", [])) == 1
+    )
+    shown = len(page.get("results", []))
+    return (
+        f"list: {shown} of {page.get('count')} tickets, follow-ups nested; "
+        f"get: ticket {one.get('id')} of {data.hi} asked; agrees: {'yes' if agrees else 'no'}"
+    )
+
+
+def bench_peer(binary: str, mode: str, tmp: Path, tables: list[Table]) -> None:
+    import psycopg
+    from psycopg import sql
+
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PEER_DB))
+    try:
+        log(f"peer: installing {peer.NAME} into {peer.VENV.name} (once)")
+        peer.install()
+        with psycopg.connect(f"{PG_SERVER}/{PG_ADMIN_DB}", autocommit=True) as admin:
+            admin.execute(drop)
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PEER_DB)))
+        env = peer.env(f"{PG_SERVER}/{PEER_DB}", tmp / "peer-media")
+        started = time.monotonic()
+        data = peer.load(env, SMALL)
+        log(f"peer: migrated, {SMALL:,} tickets in {time.monotonic() - started:.1f} s")
+    except (peer.PeerUnavailable, BenchAbort) as exc:
+        tables.append(Table(PEER_TITLE.format(server=DEFAULT_SERVER), failed=str(exc)))
+        return
+    try:
+        for name in PEER_SERVERS:
+            table = Table(PEER_TITLE.format(server=name))
+            tables.append(table)
+            try:
+                command = peer.serve_command(name, WORKERS)
+                server = Server(name, env, tmp / f"peer-{name}.log", command=command, cwd=peer.HERE)
+            except BenchAbort as exc:
+                table.failed = str(exc)
+                continue
+            try:
+                if name == DEFAULT_SERVER:  # before any write: the 10,000 loaded
+                    table.checked = check_peer(server.base, data)
+                log(f"peer {SMALL:,}, {name}")
+                table.runs = measure_peer(binary, server.base, data, DURATION_S[mode], tmp)
+            finally:
+                server.stop()
+    finally:
+        with psycopg.connect(f"{PG_SERVER}/{PG_ADMIN_DB}", autocommit=True) as admin:
+            admin.execute(drop)
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -566,11 +765,47 @@ def print_tables(tables: list[Table]) -> None:
         print(f"  {'operation':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} errors")
         for run in table.runs.values():
             print(
-                f"  {run.op:<8} {run.rps:>9,.1f} {run.p50_ms:>8.1f} {run.p99_ms:>8.1f} "
+                f"  {run.op:<8} {run.rps:>9,.2f} {run.p50_ms:>8.1f} {run.p99_ms:>8.1f} "
                 f"{run.requests:>9,} {run.errors}{'  ' + run.note if run.note else ''}"
             )
-    print("\ndjango-helpdesk 2.6.1 (issue 23's peer): not run; it needs its own Django project,")
-    print("settings and data load in a separate environment, which this script does not build.")
+        if table.checked:
+            print(f"  answers: {table.checked}")
+    side_by_side(tables)
+
+
+def peer_pair(tables: list[Table]) -> tuple[Table, Table] | None:
+    """tierdesk's default serving path on PostgreSQL at 10,000 and the peer's table."""
+    ours = next(
+        (t for t in tables if t.title == f"PostgreSQL, {SMALL:,} tickets, {DEFAULT_SERVER}"), None
+    )
+    title = PEER_TITLE.format(server=DEFAULT_SERVER)
+    theirs = next((t for t in tables if t.title == title and t.runs), None)
+    return (ours, theirs) if ours and ours.runs and theirs else None
+
+
+def side_by_side(tables: list[Table]) -> None:
+    pair = peer_pair(tables)
+    if pair is None:
+        return
+    ours, theirs = pair
+    print(
+        f"\ntierdesk and {peer.NAME} side by side (PostgreSQL, {SMALL:,} tickets, {DEFAULT_SERVER})"
+    )
+    print(f"  {'operation':<8} {'tierdesk req/s':>15} {'helpdesk req/s':>15} {'ratio':>9}")
+    for op in PEER_OPS:
+        mine, peers = ours.runs.get(op), theirs.runs.get(op)
+        if mine is None or peers is None:
+            continue
+        ratio = comparable_ratio(mine, peers)
+        shown = f"{ratio:>9,.1f}" if ratio is not None else f"{'errors':>9}"
+        print(f"  {op:<8} {mine.rps:>15,.1f} {peers.rps:>15,.2f} {shown}")
+
+
+def comparable_ratio(mine: Run, peers: Run) -> float | None:
+    """tierdesk's req/s over the peer's; none when either run had errors or no answers."""
+    if mine.errors or peers.errors or not mine.rps or not peers.rps:
+        return None
+    return mine.rps / peers.rps
 
 
 def headlines(tables: list[Table], mode: str) -> None:
@@ -596,6 +831,14 @@ def headlines(tables: list[Table], mode: str) -> None:
         print(f"list_vs_floor: {listed.rps / floor.rps:.2f}")
         if deep is not None:
             print(f"deep_page_ratio: {deep.rps / listed.rps:.2f}")
+    pair = peer_pair(tables)
+    if pair is not None:
+        ours, theirs = pair
+        for op in PEER_OPS:
+            mine, peers = ours.runs.get(op), theirs.runs.get(op)
+            ratio = comparable_ratio(mine, peers) if mine and peers else None
+            if ratio is not None:
+                print(f"{op}_vs_helpdesk: {ratio:.1f}")
     if large is not None and large.runs.get("list"):
         label = "1m" if LARGE[mode] == 1_000_000 else f"{LARGE[mode] // 1000}k"
         print(f"list_rps_{label}_postgres: {large.runs['list'].rps:.0f}")
@@ -605,6 +848,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs, 100,000 not 1M")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-peer", action="store_true", help=f"leave {peer.NAME} out")
+    parser.add_argument("--peer-only", action="store_true", help=f"measure {peer.NAME} alone")
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
     try:
@@ -617,11 +862,14 @@ def main() -> int:
     tables: list[Table] = []
     tmp = Path(tempfile.mkdtemp(prefix="tierdesk-bench-api-"))
     try:
-        try:
-            bench_postgres(binary, mode, tmp, tables)
-        except BenchAbort as exc:
-            tables.append(Table("PostgreSQL", failed=str(exc)))
-        if not args.skip_sqlite:
+        if not args.peer_only:
+            try:
+                bench_postgres(binary, mode, tmp, tables)
+            except BenchAbort as exc:
+                tables.append(Table("PostgreSQL", failed=str(exc)))
+        if not args.skip_peer:
+            bench_peer(binary, mode, tmp, tables)
+        if not (args.skip_sqlite or args.peer_only):
             try:
                 bench_sqlite(binary, mode, tmp, tables)
             except BenchAbort as exc:
