@@ -20,7 +20,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("tickets", "0006_ticket_open_by_due_index"),
+        ("tickets", "0007_kpi_covering_indexes"),
     ]
 
     operations = [
