@@ -17,10 +17,13 @@ MAR_1 = datetime(2026, 3, 1, tzinfo=UTC)
 MAR_4 = datetime(2026, 3, 4, tzinfo=UTC)
 
 
-def plan(queryset):
+def plan(queryset, *, without=()):
+    """The plan with a table scan forbidden and the indexes ``without`` dropped (inside the
+    test's transaction, rolled back): which index, if any, can serve the rest."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
-        # An empty table is read whole anyway: forbid that, to see which index can serve.
+        for index in without:
+            cursor.execute(f"DROP INDEX {index}")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
@@ -32,6 +35,7 @@ def test_the_backlog_is_one_range_of_ticket_open():
     rows = CATALOG["backlog"].rows
     assert rows is not None
     backlog = rows(MAR_1, MAR_4).values("tier").annotate(n=Count("pk"))
-    found = plan(backlog)
+    # The other indexes that could serve a part of the condition are out of the way.
+    found = plan(backlog, without=("ticket_recent", "ticket_solved"))
     assert "ticket_open" in found
     assert "BitmapOr" not in found
