@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from playwright.sync_api import expect
 
 from tests.chat.conftest import session_cookie, start_server  # noqa: F401 (a fixture)
 from tests.e2e.test_agent_journey import live_server_screenshot_path
@@ -95,9 +96,8 @@ def test_agents_see_new_tickets_replies_and_each_other_without_reload(
     shot(agent, "ticket-agent-390.png", full_page=True)
 
     other.context.close()
-    agent.wait_for_function(
-        "document.getElementById('presence').textContent === ''", timeout=SOON_MS
-    )
+    # A locator assertion, not wait_for_function: the page's policy forbids evaluating strings.
+    expect(agent.locator("#presence")).to_have_text("", timeout=SOON_MS)
     agent.goto(f"{server.http}/")
     shot(agent, "queue-390.png", full_page=True)
     agent.context.close()

@@ -58,6 +58,7 @@ def test_the_history_says_who_did_what_folded(alice, ticket):
     html = page(alice, f"/tickets/{ticket.pk}/").content.decode()
     history = html.split('<details class="history">')[1].split("</details>")[0]
     assert "Ticket created" in history
+    assert "Message from the customer" in history
     assert "Priority changed: normal → high" in history
     assert "by alice" in history
 

@@ -19,7 +19,7 @@ from tierdesk.sla.explain import answer_promises, explained_clock
 from tierdesk.sla.services import clock_view
 from tierdesk.tickets import selectors, services
 from tierdesk.tickets.downloads import attachment_response
-from tierdesk.tickets.models import Message, MessageKind, Status, Ticket, TicketEvent
+from tierdesk.tickets.models import EventKind, Message, MessageKind, Status, Ticket, TicketEvent
 from tierdesk.tiers.models import Channel
 from tierdesk.uploads import refused_upload
 from tierdesk.web.clock_reading import fold_cycles
@@ -71,9 +71,12 @@ def _event_line(event: TicketEvent) -> dict:
     elif (event.data or {}).get("metric"):
         detail = str(event.data["metric"]).replace("_", " ")
     actor = event.actor
+    what = event.get_kind_display()
+    if event.kind == EventKind.MESSAGE_ADDED and actor is not None and not actor.is_agent:
+        what = "Message from the customer"  # the kind's label speaks of the desk's replies
     return {
         "at": event.at,
-        "what": event.get_kind_display(),
+        "what": what,
         "detail": detail,
         "who": (actor.get_full_name() or actor.username) if actor is not None else "tierdesk",
     }

@@ -102,6 +102,11 @@
 (function () {
   "use strict";
   var EVERY_MS = 30000, SOON_MS = 250, IDLE_CHECK_MS = 2000;
+  // The queue is the costliest part to draw and every agent shows it: on a busy desk it is
+  // fetched at most once per QUEUE_GAP_MS (a change in between marks it stale, and the idle
+  // check fetches it when the gap has passed), so the server draws each agent's queue at
+  // most every 5 s however many tickets change.
+  var QUEUE_GAP_MS = 5000, queueFetchedAt = 0;
   var live = { open: false, opened: false };
   window.tierdeskLive = live;
 
@@ -113,6 +118,10 @@
   function refresh(part) {
     if (document.hidden || typeof htmx === "undefined" || !part.isConnected) { return; }
     if (busy(part)) { part.dataset.stale = "1"; return; }
+    if (part.hasAttribute("data-live-queue")) {
+      if (Date.now() - queueFetchedAt < QUEUE_GAP_MS) { part.dataset.stale = "1"; return; }
+      queueFetchedAt = Date.now();
+    }
     delete part.dataset.stale;
     htmx.ajax("GET", part.dataset.refresh, { source: part, target: part, swap: "outerHTML" });
   }
@@ -137,9 +146,12 @@
     document.querySelectorAll("[data-live-queue], [data-live-ticket='" + frame.ticket + "']").forEach(function (part) {
       part.dataset.stale = "1";
     });
-    // Several changes in a moment (a reply and its clocks) make one fetch.
-    clearTimeout(pending);
+    // Several changes in a moment (a reply and its clocks) make one fetch; a steady stream
+    // of changes still fetches every SOON_MS (the first change starts the wait, later ones
+    // join it instead of pushing it back).
+    if (pending) { return; }
     pending = setTimeout(function () {
+      pending = null;
       document.querySelectorAll("[data-refresh][data-stale]").forEach(refresh);
     }, SOON_MS);
   }
