@@ -20,9 +20,13 @@ from datetime import datetime
 import django
 django.setup()
 from tierdesk.sla import escalation, monitor
-if os.environ.get("DIE_IN_ESCALATION"):
+if os.environ.get("DIE_IN_ESCALATION"):  # the number of the escalation that never ends
+    calls, escalate = [], escalation.escalate
     def die(**kwargs):
-        os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no rollback by Python: a real crash
+        calls.append(kwargs)
+        if len(calls) >= int(os.environ["DIE_IN_ESCALATION"]):
+            os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no rollback by Python: a crash
+        return escalate(**kwargs)
     escalation.escalate = die
 print(json.dumps(monitor.sweep(now=datetime.fromisoformat(sys.argv[1]))))
 """
