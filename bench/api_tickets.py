@@ -166,6 +166,11 @@ class Run:
     errors: int = 0
     note: str = ""
 
+    @property
+    def usable(self) -> bool:
+        """Answers came back and none was an error: a figure to report and divide."""
+        return self.requests > 0 and not self.errors
+
 
 @dataclass
 class Table:
@@ -250,6 +255,8 @@ def wrk(binary: str, url: str, script: str, seconds: int, tmp: Path) -> Run:
         p99_ms=float(match.group(6)),
         requests=requests,
         errors=status_errors + socket_errors,
+        # A server that answers nothing within the run is stalled, not infinitely slow.
+        note="" if requests else f"no answer within the {seconds} s run",
     )
 
 
@@ -698,8 +705,11 @@ def measure_peer(
 def check_peer(base: str, data: peer.PeerData) -> str:
     """The peer's answers hold what tierdesk's do: a page of 25 of 10,000, the ticket asked."""
     requests = peer_requests(data)
-    page = requests["list"].send(base, data.token, data.lo).json()
-    one = requests["get"].send(base, data.token, data.hi).json()
+    answers = [requests["list"].send(base, data.token, data.lo)]
+    answers.append(requests["get"].send(base, data.token, data.hi))
+    if not all(answer.is_success for answer in answers):
+        return "agrees: no, " + "; ".join(f"{a.status_code} {a.text[:120]}" for a in answers)
+    page, one = (answer.json() for answer in answers)
     agrees = (
         page.get("count") == SMALL
         and len(page.get("results", [])) == PAGE
@@ -797,15 +807,13 @@ def side_by_side(tables: list[Table]) -> None:
         if mine is None or peers is None:
             continue
         ratio = comparable_ratio(mine, peers)
-        shown = f"{ratio:>9,.1f}" if ratio is not None else f"{'errors':>9}"
+        shown = f"{ratio:>9,.1f}" if ratio is not None else f"{'n/a':>9}"
         print(f"  {op:<8} {mine.rps:>15,.1f} {peers.rps:>15,.2f} {shown}")
 
 
 def comparable_ratio(mine: Run, peers: Run) -> float | None:
     """tierdesk's req/s over the peer's; none when either run had errors or no answers."""
-    if mine.errors or peers.errors or not mine.rps or not peers.rps:
-        return None
-    return mine.rps / peers.rps
+    return mine.rps / peers.rps if mine.usable and peers.usable else None
 
 
 def headlines(tables: list[Table], mode: str) -> None:
@@ -821,15 +829,17 @@ def headlines(tables: list[Table], mode: str) -> None:
             continue
         for op in ("create", "list", "reply", "get"):
             run = table.runs.get(op)
-            if run and not run.errors:
+            if run and run.usable:
                 print(f"{op}_rps_{suffix}: {run.rps:.0f}")
         worst = max(r.p99_ms for r in table.runs.values() if r.op != "floor")
         print(f"p99_ms_{suffix}: {worst:.1f}")
     if pg is not None:
         floor, listed, deep = pg.runs["floor"], pg.runs["list"], pg.runs.get("deep")
-        print(f"floor_rps: {floor.rps:.0f}")
-        print(f"list_vs_floor: {listed.rps / floor.rps:.2f}")
-        if deep is not None:
+        if floor.usable:
+            print(f"floor_rps: {floor.rps:.0f}")
+        if floor.usable and listed.usable:
+            print(f"list_vs_floor: {listed.rps / floor.rps:.2f}")
+        if deep is not None and deep.usable and listed.usable:
             print(f"deep_page_ratio: {deep.rps / listed.rps:.2f}")
     pair = peer_pair(tables)
     if pair is not None:
