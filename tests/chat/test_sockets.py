@@ -112,6 +112,23 @@ def test_typing_reaches_the_other_side_and_is_never_stored(server, carol, alice)
     assert Message.objects.filter(ticket_id=started["ticket"]).count() == 1
 
 
+def test_a_malformed_frame_gets_a_clear_error_and_the_chat_goes_on(server, carol):
+    async def scenario():
+        customer, started = await start_chat(server, carol)
+        errors = []
+        for text in ("not json", "[1, 2]", '{"type": "shout"}'):
+            await customer.ws.send(text)
+            errors.append(json.loads(await customer.ws.recv()))
+        await customer.send(type="message", id=new_id(), body="Still there?")
+        return started, errors, await customer.expect("message")
+
+    started, errors, stored = run(scenario())
+    assert [(e["type"], e["code"]) for e in errors] == [("error", "bad_frame")] * 3
+    assert "'shout'" in errors[2]["message"]
+    assert stored["body"] == "Still there?"
+    assert Message.objects.filter(ticket_id=started["ticket"]).count() == 2
+
+
 def test_a_resent_message_is_stored_once(server, carol):
     async def scenario():
         customer, started = await start_chat(server, carol)

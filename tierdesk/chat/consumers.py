@@ -10,11 +10,12 @@ as left.
 """
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -66,11 +67,29 @@ def _depart(chat_id: str) -> int:
 
 
 class _Chat(AsyncJsonWebsocketConsumer):
-    async def decode_json(self, text_data: str) -> Any:
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Hand an event to its handler without Channels' per-event connection sweep.
+
+        Channels sweeps stale database connections before every event on its one shared
+        sync thread, so every socket's every frame would queue there. Here each database
+        call already runs through database_sync_to_async, which sweeps the connections of
+        its own worker thread before and after the call, so no stale connection is used.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
         try:
-            return json.loads(text_data)
-        except ValueError:
+            return orjson.loads(text_data)
+        except orjson.JSONDecodeError:
             return None
+
+    @classmethod
+    async def encode_json(cls, content: Any) -> str:
+        return orjson.dumps(content).decode()
 
     def handlers(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[None]]]:
         raise NotImplementedError
