@@ -87,6 +87,7 @@ def test_customer_portal_and_chat_run_under_the_policy(page, server, carol, tick
     watched.visit("/")
     assert page.locator("a", has_text="Printer on fire").count() == 1
     watched.visit("/plan/")
+    watched.visit("/account/tokens/")
     watched.visit("/chat/")
     # The widget's own stylesheet loaded, and its socket connected under connect-src 'self'.
     assert page.locator(".tierdesk-chat").evaluate("e => getComputedStyle(e).maxWidth") == "360px"
