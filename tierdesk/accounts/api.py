@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Status
 
 from tierdesk.accounts import selectors, services, two_factor
+from tierdesk.accounts.models import User
 from tierdesk.schemas import In, Out
 
 router = Router(tags=["accounts"])
@@ -20,9 +21,22 @@ class MeOut(Out):
     organization_id: int | None
 
 
+class MePatchIn(In):
+    time_zone: str = Field(min_length=1, max_length=64, description="an IANA name")
+
+
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict[str, object]:
-    user = request.auth
+    return _me(request.auth)
+
+
+@router.patch("/me", response=MeOut)
+def update_me(request: HttpRequest, body: MePatchIn) -> dict[str, object]:
+    """What a person sets for themselves: the time zone their times are shown in."""
+    return _me(services.set_time_zone(user=request.auth, time_zone=body.time_zone))
+
+
+def _me(user: User) -> dict[str, object]:
     contact = getattr(user, "contact", None)
     return {
         "id": user.pk,

@@ -23,6 +23,29 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def _check_zone(time_zone: str) -> None:
+    if time_zone not in _zones():
+        raise Invalid(
+            f"Unknown time zone {time_zone!r}; use an IANA name like Europe/London.",
+            fields={"time_zone": "unknown time zone"},
+        )
+
+
+def zone_names() -> list[str]:
+    """Every zone a person may choose, sorted: the IANA names this machine knows."""
+    return sorted(_zones())
+
+
+def set_time_zone(*, user: User, time_zone: str) -> User:
+    """The zone every time is shown in for this person, on every page and in the API's
+    `me`; stored times stay UTC. Anyone sets their own."""
+    _check_zone(time_zone)
+    if user.time_zone != time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+    return user
+
+
 def token_digest(raw: str) -> str:
     # Tokens carry 256 bits of randomness, so a fast hash is enough; no salt is needed.
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -45,11 +68,7 @@ def create_user(
             f"Unknown role {role!r}; use one of {', '.join(Role.values)}.",
             fields={"role": "unknown role"},
         )
-    if time_zone not in _zones():
-        raise Invalid(
-            f"Unknown time zone {time_zone!r}; use an IANA name like Europe/London.",
-            fields={"time_zone": "unknown time zone"},
-        )
+    _check_zone(time_zone)
     if User.objects.filter(username=username).exists():
         raise Conflict(f"A user named {username!r} exists already.", code="duplicate")
     user = User(

@@ -1,8 +1,8 @@
-"""The sign-in's code step, the two-factor settings page and the API tokens page."""
+"""The sign-in's code step and the account pages: time zone, two-factor, API tokens."""
 
 from django.urls import path
 
-from tierdesk.accounts import tokens_page, views
+from tierdesk.accounts import account_page, tokens_page, views
 
 app_name = "accounts"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("login/code/", views.verify, name="verify"),
     path("account/two-factor/", views.two_factor_page, name="two_factor"),
     path("account/tokens/", tokens_page.tokens, name="tokens"),
+    path("account/", account_page.account, name="account"),
 ]
