@@ -3,21 +3,9 @@ API's `me`; an unknown zone is refused by its field and changes nothing."""
 
 import re
 
-from django.test import Client
-
+from tests.accounts.page_client import post, signed_in
 from tierdesk.accounts.models import User
 from tierdesk.tickets import services as tickets
-
-
-def signed_in(user):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
-
-
-def post(client, path, data):
-    token = client.get(path).cookies["csrftoken"].value
-    return client.post(path, {**data, "csrfmiddlewaretoken": token})
 
 
 def test_a_customer_sets_their_zone_and_the_pages_show_times_in_it(carol):

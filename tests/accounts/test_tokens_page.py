@@ -3,21 +3,9 @@ their own; an admin sees and revokes anyone's; nobody else touches another's tok
 
 import re
 
-from django.test import Client
-
+from tests.accounts.page_client import post, signed_in
 from tierdesk.accounts.models import ApiToken
 from tierdesk.accounts.services import authenticate_token, issue_token
-
-
-def signed_in(user):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
-
-
-def post(client, path, data):
-    token = client.get(path).cookies["csrftoken"].value
-    return client.post(path, {**data, "csrfmiddlewaretoken": token})
 
 
 def test_a_new_token_is_shown_once_and_works(alice):
