@@ -37,21 +37,28 @@ def erlang_c_from_b(traffic: float, agents: int) -> float:
 
 
 def erlang_a_chain(
-    traffic: float, agents: int, aht: float, patience: float, target: float, extra: int = 3000
+    traffic: float, agents: int, aht: float, patience: float, target: float
 ) -> dict[str, float]:
-    """M/M/n+M by its birth-death chain, truncated `extra` places past the agents.
+    """M/M/n+M by its birth-death chain, truncated where its tail no longer counts.
+
+    An overloaded queue settles near (lam - n mu) / theta waiting, which for patient
+    callers runs to thousands: the chain reaches that far plus many standard deviations,
+    and a check makes a too-short chain fail loudly instead of drifting.
 
     Per state with k waiting ahead, the tagged arrival is answered within the target with
     x / (x + k + 1) * (1 - I_c(x + 1, k + 1)) and waits (psi(x + k + 2) - psi(x + 1)) /
     theta on average when answered (the queue ahead empties at rates n mu + j theta).
     """
     lam, mu, theta = traffic / aht, 1 / aht, 1 / patience
+    settled = max(0.0, (lam - agents * mu) / theta)
+    extra = int(settled + 40 * math.sqrt(settled + 1)) + 3000
     log_pi = [0.0]
     for j in range(1, agents + extra):
         death = min(j, agents) * mu + max(j - agents, 0) * theta
         log_pi.append(log_pi[-1] + math.log(lam / death))
     top = max(log_pi)
     weights = [math.exp(v - top) for v in log_pi]
+    assert weights[-1] < 1e-30, "the chain is cut where its tail still counts"
     total = sum(weights)
     pi = [w / total for w in weights]
     queue = pi[agents:]
