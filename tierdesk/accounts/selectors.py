@@ -47,6 +47,14 @@ def user_named_in_body(*, user_id: int) -> User:
     return user
 
 
+def staff_named_in_body(*, user_id: int, field: str) -> User:
+    """An active agent, manager or admin a request body names; anyone else is a field error."""
+    user = User.objects.filter(pk=user_id, is_active=True, role__in=STAFF_ROLES).first()
+    if user is None:
+        raise Invalid(f"No active staff member {user_id}.", fields={field: "no such staff"})
+    return user
+
+
 def user_for_admin(*, actor: User, user_id: int) -> User:
     """Any user, for an admin's account actions; others are told no before any lookup."""
     if not actor.is_tier_admin:

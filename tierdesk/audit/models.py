@@ -1,5 +1,5 @@
-"""The configuration audit trail: who changed which tier, calendar, group or agent, when,
-and what it was before and after."""
+"""The configuration audit trail: who changed which tier, calendar, group, agent or customer
+organization, when, and what it was before and after."""
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,7 @@ class Subject(models.TextChoices):
     GROUP = "group", "Group"
     AGENT = "agent", "Agent"
     SKILL = "skill", "Skill"
+    ORGANIZATION = "organization", "Organization"
 
 
 class ConfigChange(models.Model):

@@ -1,8 +1,8 @@
-"""Organizations and contacts in the admin; creating and re-tiering go through the services.
+"""Organizations and contacts in the admin; every change to an organization goes through
+the services, as on the managers' Customers page and in the API.
 
-Re-tiering an organization here is `move_organization_to_tier`, as in the API: its open
-tickets move with it and the change is on its timeline. A refusal rolls the save back and
-shows as an error message.
+Re-tiering here moves the open tickets with the organization and is on its timeline; the
+account facts are audited. A refusal rolls the save back and shows as an error message.
 """
 
 from typing import Any, override
@@ -11,12 +11,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from tierdesk.customers.models import Contact, Organization
-from tierdesk.customers.services import create_organization
-from tierdesk.tickets.services import move_organization_to_tier
+from tierdesk.customers.services import ACCOUNT_FIELDS, create_organization
+from tierdesk.tickets.organization_changes import change_organization
 from tierdesk.tiers.admin import ServiceErrorsAsMessages
-
-# Fields no service writes yet; the admin saves them itself (they decide no clock).
-PLAIN_FIELDS = ("name", "domain", "account_manager", "lifecycle_stage", "relationship_level")
 
 
 @admin.register(Organization)
@@ -38,13 +35,14 @@ class OrganizationAdmin(ServiceErrorsAsMessages):
                 account_manager=data.get("account_manager"),
             )
             obj.pk, obj.created_at = created.pk, created.created_at
-            plain = [f for f in ("lifecycle_stage", "relationship_level") if f in form.changed_data]
+            # A new organization's stage and level are its first account facts, audited.
+            fields = ("lifecycle_stage", "relationship_level")
+            tier = None
         else:
-            if "tier" in form.changed_data:
-                move_organization_to_tier(actor=request.user, organization=obj, tier=data["tier"])
-            plain = [f for f in PLAIN_FIELDS if f in form.changed_data]
-        if plain:
-            obj.save(update_fields=plain)
+            fields = ACCOUNT_FIELDS
+            tier = data["tier"] if "tier" in form.changed_data else None
+        changes = {f: data[f] for f in fields if f in form.changed_data}
+        change_organization(actor=request.user, organization=obj, changes=changes, tier=tier)
 
     @override
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

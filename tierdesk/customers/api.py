@@ -7,12 +7,13 @@ from ninja import Field, Router, Status
 from ninja.pagination import paginate
 from pydantic import EmailStr
 
-from tierdesk.accounts.selectors import user_named_in_body
+from tierdesk.accounts.selectors import staff_named_in_body, user_named_in_body
 from tierdesk.customers import selectors, services
-from tierdesk.errors import NotFound
+from tierdesk.customers.models import LifecycleStage, RelationshipLevel
+from tierdesk.errors import Invalid, NotFound
 from tierdesk.pagination import Page
 from tierdesk.schemas import In, Out
-from tierdesk.tickets.services import move_organization_to_tier
+from tierdesk.tickets import organization_changes
 from tierdesk.tiers.models import Tier
 
 router = Router(tags=["organizations"])
@@ -37,7 +38,14 @@ class OrganizationIn(In):
 
 
 class OrganizationPatchIn(In):
-    tier_id: int
+    """Only the fields sent change; ``account_manager_id: null`` removes the manager."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    domain: str | None = Field(default=None, max_length=120)
+    tier_id: int | None = None
+    account_manager_id: int | None = None
+    lifecycle_stage: LifecycleStage | None = None
+    relationship_level: RelationshipLevel | None = None
 
 
 class ContactOut(Out):
@@ -92,13 +100,35 @@ def get_organization(request: HttpRequest, organization_id: int) -> object:
 
 
 @router.patch("/{organization_id}", response=OrganizationOut)
-def change_tier(request: HttpRequest, organization_id: int, body: OrganizationPatchIn) -> object:
-    """Re-tier the customer; its open tickets move with it and keep their elapsed time."""
+def change_organization(
+    request: HttpRequest, organization_id: int, body: OrganizationPatchIn
+) -> object:
+    """Change the customer's account facts and tier (managers and admins, audited). A new
+    tier moves the open tickets with it; they keep their elapsed time."""
     org = selectors.organization_for(request.auth, organization_id)
-    tier = Tier.objects.filter(pk=body.tier_id).first()
-    if tier is None:
-        raise NotFound(f"No tier {body.tier_id}.")
-    move_organization_to_tier(actor=request.auth, organization=org, tier=tier)
+    sent = body.model_fields_set
+    changes: dict[str, object] = {
+        f: getattr(body, f)
+        for f in ("name", "domain", "lifecycle_stage", "relationship_level")
+        if f in sent
+    }
+    for field in ("name", "lifecycle_stage", "relationship_level"):
+        if field in changes and changes[field] is None:
+            raise Invalid(f"{field} cannot be null.", fields={field: "required"})
+    if "account_manager_id" in sent:
+        changes["account_manager"] = (
+            staff_named_in_body(user_id=body.account_manager_id, field="account_manager_id")
+            if body.account_manager_id is not None
+            else None
+        )
+    tier = None
+    if body.tier_id is not None:
+        tier = Tier.objects.filter(pk=body.tier_id).first()
+        if tier is None:
+            raise NotFound(f"No tier {body.tier_id}.")
+    organization_changes.change_organization(
+        actor=request.auth, organization=org, changes=changes, tier=tier
+    )
     return selectors.organization_for(request.auth, organization_id)
 
 

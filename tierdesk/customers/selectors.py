@@ -1,6 +1,6 @@
 """Reads for the CRM, each starting from what the user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tierdesk.accounts.models import User
 from tierdesk.customers.models import Contact, Interaction, Organization
@@ -15,6 +15,15 @@ def organizations_visible_to(user: User) -> QuerySet[Organization]:
     if contact is None:
         return qs.none()
     return qs.filter(pk=contact.organization_id)
+
+
+def organizations_matching(user: User, text: str) -> QuerySet[Organization]:
+    """Organizations whose name or domain contains ``text`` (all of them for no text), by name."""
+    qs = organizations_visible_to(user).order_by("name", "pk")
+    text = text.strip()
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(domain__icontains=text))
+    return qs
 
 
 def organization_for(user: User, organization_id: int) -> Organization:

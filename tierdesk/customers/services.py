@@ -6,8 +6,17 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tierdesk.accounts.models import User
-from tierdesk.customers.models import Contact, Interaction, Organization
+from tierdesk.accounts.access import may_configure
+from tierdesk.accounts.models import STAFF_ROLES, User
+from tierdesk.audit.models import Subject
+from tierdesk.audit.services import record_change
+from tierdesk.customers.models import (
+    Contact,
+    Interaction,
+    LifecycleStage,
+    Organization,
+    RelationshipLevel,
+)
 from tierdesk.errors import Conflict, Invalid, NotAllowed
 from tierdesk.tiers.models import Tier
 
@@ -64,6 +73,93 @@ def create_contact(
         user=user,
         created_at=at or timezone.now(),
     )
+
+
+# What edit_organization may change; the tier moves open tickets and has its own service.
+ACCOUNT_FIELDS = ("name", "domain", "account_manager", "lifecycle_stage", "relationship_level")
+
+
+def _account_facts(organization: Organization) -> dict[str, object]:
+    manager = organization.account_manager
+    return {
+        "name": organization.name,
+        "domain": organization.domain,
+        "account_manager": (manager.get_full_name() or manager.username) if manager else None,
+        "lifecycle_stage": organization.get_lifecycle_stage_display(),
+        "relationship_level": organization.get_relationship_level_display(),
+    }
+
+
+def _checked_account_changes(organization: Organization, changes: dict) -> dict:  # type: ignore[type-arg]
+    unknown = sorted(set(changes) - set(ACCOUNT_FIELDS))
+    if unknown:
+        raise Invalid(f"These cannot be changed here: {', '.join(unknown)}.")
+    out = dict(changes)
+    if "name" in out:
+        out["name"] = (out["name"] or "").strip()
+        if not out["name"]:
+            raise Invalid("An organization needs a name.", fields={"name": "required"})
+        if len(out["name"]) > 120:
+            raise Invalid("A name has at most 120 characters.", fields={"name": "too long"})
+        taken = Organization.objects.filter(name__iexact=out["name"]).exclude(pk=organization.pk)
+        if taken.exists():
+            raise Conflict(
+                f"An organization named {out['name']!r} exists already.",
+                code="duplicate",
+                fields={"name": "taken"},
+            )
+    if "domain" in out:
+        out["domain"] = (out["domain"] or "").strip().lower()
+        if len(out["domain"]) > 120:
+            raise Invalid("A domain has at most 120 characters.", fields={"domain": "too long"})
+    manager = out.get("account_manager")
+    if manager is not None and (manager.role not in STAFF_ROLES or not manager.is_active):
+        raise Invalid(
+            "An account manager is an active agent, manager or admin.",
+            fields={"account_manager": "not active staff"},
+        )
+    if "lifecycle_stage" in out and out["lifecycle_stage"] not in LifecycleStage.values:
+        raise Invalid(
+            f"Lifecycle stage is one of {', '.join(LifecycleStage.values)}.",
+            fields={"lifecycle_stage": "unknown"},
+        )
+    if "relationship_level" in out and out["relationship_level"] not in RelationshipLevel.values:
+        raise Invalid(
+            f"Relationship level is one of {', '.join(RelationshipLevel.values)}.",
+            fields={"relationship_level": "unknown"},
+        )
+    return out
+
+
+@transaction.atomic
+def edit_organization(
+    *,
+    actor: User,
+    organization: Organization,
+    changes: dict,
+    at: datetime | None = None,  # type: ignore[type-arg]
+) -> Organization:
+    """Change a customer's account facts (name, domain, account manager, lifecycle stage,
+    relationship level): managers and admins, audited with what each was before."""
+    if not may_configure(actor):
+        raise NotAllowed("Only managers and admins can change a customer's account.")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    changes = _checked_account_changes(organization, changes)
+    before = _account_facts(organization)
+    for field, value in changes.items():
+        setattr(organization, field, value)
+    if changes:
+        organization.save(update_fields=list(changes))
+    record_change(
+        actor=actor,
+        at=at or timezone.now(),
+        subject=Subject.ORGANIZATION,
+        subject_id=organization.pk,
+        action="account edited",
+        before=before,
+        after=_account_facts(organization),
+    )
+    return organization
 
 
 def record_interaction(

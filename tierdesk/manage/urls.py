@@ -1,9 +1,9 @@
-"""The managers' configuration pages: tiers, calendars, groups and agents."""
+"""The managers' configuration pages: tiers, calendars, groups and agents, customers."""
 
 from django.urls import path
 from django.views.generic import RedirectView
 
-from tierdesk.manage import calendar_views, team_views, tier_views
+from tierdesk.manage import calendar_views, customer_views, team_views, tier_views
 
 app_name = "manage"
 
@@ -41,4 +41,15 @@ urlpatterns = [
     path("team/groups/<int:group_id>/", team_views.group_edit, name="group"),
     path("team/agents/<int:agent_id>/", team_views.agent_edit, name="agent"),
     path("team/skills/", team_views.skill_create, name="skill"),
+    path("customers/", customer_views.organization_list, name="organizations"),
+    path(
+        "customers/<int:organization_id>/",
+        customer_views.organization_page,
+        name="organization",
+    ),
+    path(
+        "customers/<int:organization_id>/edit/",
+        customer_views.organization_edit,
+        name="organization_edit",
+    ),
 ]
