@@ -82,7 +82,7 @@ def test_a_manager_editing_a_target_and_seeing_the_breach_preview(
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
 def test_the_editors_fit_the_screen_under_the_content_policy(
-    page, live_server, manager, tiers, width, height
+    page, live_server, manager, vip_desk, width, height
 ):
     errors = []
     # The test server speaks HTTP only: the console's live socket is refused there, and the
@@ -100,6 +100,8 @@ def test_the_editors_fit_the_screen_under_the_content_policy(
         ("tier", f"/manage/tiers/{Tier.objects.get(name='Premium').pk}/"),
         ("calendar", f"/manage/calendars/{calendar.pk}/"),
         ("team", "/manage/team/"),
+        ("customers", "/manage/customers/"),
+        ("customer", f"/manage/customers/{vip_desk.organizations.get().pk}/"),
     ):
         response = page.goto(f"{live_server.url}{path}")
         assert "style-src 'self'" in response.headers["content-security-policy"]
@@ -113,3 +115,29 @@ def test_the_editors_fit_the_screen_under_the_content_policy(
             == "flex"
         )
     assert errors == []
+
+
+def test_a_manager_gives_a_customer_an_account_manager_and_a_new_tier(
+    page, live_server, manager, vip_desk, tiers
+):
+    sign_in(page, live_server, "mia", "pw-mia-12345")
+    page.wait_for_url("**/dashboard/")
+    page.get_by_role("link", name="Tiers and teams").click()
+    page.get_by_role("link", name="Customers").click()
+    page.get_by_label("Find an organization").fill("init")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Initech").click()
+    assert "with 3 open tickets" in page.locator("#tier-note").inner_text()
+    page.get_by_label("Account manager").select_option(label="mia")
+    page.get_by_label("Lifecycle stage").select_option(label="Retention")
+    page.get_by_label("Tier").select_option(label="Premium")
+    page.get_by_role("button", name="Save Initech").click()
+    flash = page.locator(".messages .flash.ok")
+    assert "Initech: saved; 3 open tickets moved to Premium." in flash.inner_text()
+    assert not vip_desk.organizations.exists()
+    initech = tiers["Premium"].organizations.get(name="Initech")
+    assert (initech.account_manager, initech.lifecycle_stage) == (manager, "retention")
+    assert initech.tickets.filter(tier=tiers["Premium"]).count() == 3
+    history = page.locator(".history").inner_text()
+    assert "tier changed (3 open tickets moved)" in history
+    assert "account edited" in history

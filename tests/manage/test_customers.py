@@ -162,3 +162,23 @@ def test_agents_are_refused_account_changes_over_the_api(api, alice, acme):
         "Only managers and admins can change a customer's account."
     )
     assert Organization.objects.get(pk=acme.pk).lifecycle_stage == "service"
+
+
+@pytest.mark.parametrize(
+    ("domain", "status", "field"),
+    [
+        ("gmail.com", 422, "shared provider"),
+        ("globex.example", 409, "taken"),
+        ("no dot", 422, "invalid"),
+    ],
+)
+def test_a_domain_that_would_hand_strangers_the_tickets_is_refused(
+    api, dave, acme, globex, domain, status, field
+):
+    Organization.objects.filter(pk=globex.pk).update(domain="globex.example")
+    response = api(dave).patch(f"/organizations/{acme.pk}", {"domain": domain})
+    assert response.status_code == status
+    assert response.body["error"]["fields"] == {"domain": field}
+    assert Organization.objects.get(pk=acme.pk).domain == ""
+    accepted = api(dave).patch(f"/organizations/{acme.pk}", {"domain": "@Acme.Example"})
+    assert accepted.body["domain"] == "acme.example"

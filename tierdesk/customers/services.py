@@ -90,6 +90,40 @@ def _account_facts(organization: Organization) -> dict[str, object]:
     }
 
 
+# A new sender joins the organization of their mail domain (contact_for_sender): a shared
+# provider's domain would hand strangers each other's tickets.
+SHARED_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+        "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.com",
+        "yandex.ru", "mail.ru", "qq.com", "163.com", "zoho.com", "fastmail.com", "hey.com",
+    }
+)  # fmt: skip
+
+
+def _checked_domain(organization: Organization, domain: str) -> str:
+    domain = domain.strip().lower().removeprefix("@")
+    if not domain:
+        return ""
+    if len(domain) > 120 or "." not in domain or any(c.isspace() or c == "@" for c in domain):
+        raise Invalid(f"{domain!r} is not a mail domain.", fields={"domain": "invalid"})
+    if domain in SHARED_MAIL_DOMAINS:
+        raise Invalid(
+            f"{domain} is a shared mail provider: new senders from it would join this "
+            "organization and see its tickets.",
+            fields={"domain": "shared provider"},
+        )
+    other = Organization.objects.filter(domain__iexact=domain).exclude(pk=organization.pk).first()
+    if other is not None:
+        raise Conflict(
+            f"{other.name} has the domain {domain} already.",
+            code="duplicate",
+            fields={"domain": "taken"},
+        )
+    return domain
+
+
 def _checked_account_changes(organization: Organization, changes: dict) -> dict:  # type: ignore[type-arg]
     unknown = sorted(set(changes) - set(ACCOUNT_FIELDS))
     if unknown:
@@ -109,9 +143,7 @@ def _checked_account_changes(organization: Organization, changes: dict) -> dict:
                 fields={"name": "taken"},
             )
     if "domain" in out:
-        out["domain"] = (out["domain"] or "").strip().lower()
-        if len(out["domain"]) > 120:
-            raise Invalid("A domain has at most 120 characters.", fields={"domain": "too long"})
+        out["domain"] = _checked_domain(organization, out["domain"] or "")
     manager = out.get("account_manager")
     if manager is not None and (manager.role not in STAFF_ROLES or not manager.is_active):
         raise Invalid(

@@ -19,7 +19,7 @@ class OrganizationForm(forms.Form):
         label="Email domain",
         max_length=120,
         required=False,
-        help_text="Mail from this domain is filed under the organization.",
+        help_text="A new sender from this domain joins this organization and sees its tickets.",
     )
     tier = forms.TypedChoiceField(label="Tier", coerce=int)
     account_manager = forms.TypedChoiceField(
