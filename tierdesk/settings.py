@@ -143,6 +143,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a pool that recovers from a restart at once (tierdesk/postgres).
+    DATABASES["default"]["ENGINE"] = "tierdesk.postgres"
     # A pool per process: under ASGI a connection per request would cost a backend fork each.
     DATABASES["default"]["OPTIONS"] = {
         "pool": {"min_size": 1, "max_size": env_int("TIERDESK_DB_POOL_SIZE", default=8)},

@@ -93,3 +93,41 @@ def test_a_write_whose_connection_drops_is_not_run_twice(carol, api):
     assert response.body["error"]["code"] == "server_error"
     connection.close()
     assert not Ticket.objects.filter(subject="Blink").exists()  # rolled back, never retried
+
+
+def test_a_warm_pool_after_a_restart_gives_a_live_connection_at_once(db):
+    # Four idle connections, all ended at once (a restart): the checkout skips the dead
+    # ones without sleeping between them. psycopg_pool's own loop sleeps 1 + 2 + 4 s
+    # here, past this 5 s timeout.
+    from psycopg_pool import ConnectionPool
+
+    from tierdesk.postgres.base import RecoveringPool
+
+    pool = RecoveringPool(
+        database_url(),
+        min_size=4,
+        max_size=4,
+        timeout=5,
+        check=ConnectionPool.check_connection,
+        open=True,
+    )
+    try:
+        pool.wait(timeout=10)
+        pids = []
+        for _ in range(4):
+            with pool.connection() as conn:
+                pids.append(conn.info.backend_pid)
+        for pid in set(pids):
+            terminate(pid=pid)
+        with pool.connection() as conn:
+            assert conn.execute("select 1").fetchone() == (1,)
+            assert conn.info.backend_pid not in pids
+        assert pool.get_stats()["connections_lost"] >= 1
+    finally:
+        pool.close()
+
+
+def test_the_pool_django_builds_is_the_recovering_one(db):
+    from tierdesk.postgres.base import RecoveringPool
+
+    assert type(connection.pool) is RecoveringPool
