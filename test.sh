@@ -31,6 +31,7 @@ status=0
 
 echo "== checks: lint, types of the pure domain, migrations"
 .venv/bin/ruff check tierdesk tests bench || status=1
+.venv/bin/ruff format --check --quiet tierdesk tests bench || status=1
 .venv/bin/mypy --strict tierdesk/domain tierdesk/errors.py || status=1
 DATABASE_URL="" .venv/bin/python manage.py makemigrations --check --dry-run || status=1
 

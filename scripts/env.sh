@@ -32,10 +32,12 @@ prepare_venv() {
     "$py" -m venv .venv
   fi
   local stamp=".venv/.installed-$extras"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
     echo "Installing tierdesk[$extras] into .venv"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
+    # constraints.txt holds the versions of what tierdesk's own pins pull in (scripts/lock.sh).
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+      -c constraints.txt -e ".[$extras]"
     touch "$stamp"
   fi
 }
