@@ -33,6 +33,7 @@ echo "== checks: lint, types of the pure domain, migrations"
 .venv/bin/ruff check tierdesk tests bench || status=1
 .venv/bin/ruff format --check --quiet tierdesk tests bench || status=1
 .venv/bin/mypy --strict tierdesk/domain tierdesk/errors.py || status=1
+.venv/bin/lint-imports --no-cache | sed -n '/^Contracts/,$p' || status=1  # pyproject.toml
 DATABASE_URL="" .venv/bin/python manage.py makemigrations --check --dry-run || status=1
 
 echo "== tests on SQLite"
