@@ -231,7 +231,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "tierdesk.inmemory_layer.InMemoryChannelLayer"}}
 
 # Counters of the public contact form's rate limits (tierdesk.web.ratelimit): shared by
 # every process through Redis when REDIS_URL is set, else kept per process.
