@@ -215,7 +215,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "tierdesk.redis_layer.RedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 reads with a 5 s socket timeout, the same 5 s that channels-redis
                 # blocks in BZPOPMIN waiting for a message: an idle socket would time out.
@@ -233,7 +233,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "tierdesk.inmemory_layer.InMemoryChannelLayer"}}
 
 # Counters of the public contact form's rate limits (tierdesk.web.ratelimit): shared by
 # every process through Redis when REDIS_URL is set, else kept per process.

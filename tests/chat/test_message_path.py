@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import Max
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import T0
@@ -10,7 +11,8 @@ from tests.row_locks import needs_row_locks, runs_beside
 from tierdesk.chat import selectors, services
 from tierdesk.customers.models import Interaction
 from tierdesk.errors import Conflict
-from tierdesk.sla.models import SlaClock, SlaLedgerEntry
+from tierdesk.sla import services as sla
+from tierdesk.sla.models import LIVE_STATES, SlaClock, SlaLedgerEntry
 from tierdesk.tickets import services as tickets
 from tierdesk.tickets.models import Message, TicketEvent
 
@@ -94,6 +96,45 @@ def test_a_chat_message_is_one_short_write(chat, carol, alice, django_assert_num
         )
     with django_assert_num_queries(10):  # it stops; a periodic-update clock starts
         services.post_agent_message(chat=chat, agent=alice, body="4", client_id="a-2", at=soon(10))
+
+
+def talk(chat, carol, alice, exchanges, *, after=10):
+    for n in range(exchanges):
+        services.post_customer_message(
+            chat=chat,
+            contact=carol.contact,
+            body="?",
+            client_id=f"c-{after}-{n}",
+            at=soon(after + 2 * n),
+        )
+        services.post_agent_message(
+            chat=chat, agent=alice, body="!", client_id=f"a-{after}-{n}", at=soon(after + 2 * n + 1)
+        )
+
+
+def test_a_long_chat_reads_only_its_live_clocks_and_each_metrics_latest(chat, carol, alice):
+    talk(chat, carol, alice, 6)
+    clocks = SlaClock.objects.filter(ticket=chat.ticket)
+    live = clocks.filter(state__in=LIVE_STATES, stopped_at=None).values_list("metric", "cycle")
+    latest = dict(clocks.values_list("metric").annotate(Max("cycle")))
+    read = {(c.metric, c.cycle) for c in sla._clocks_in_play(chat.ticket)}
+    assert read == set(live) | set(latest.items())
+    assert len(read) < clocks.count() - 6  # the finished cycles before the latest stay unread
+
+
+def test_a_long_chat_numbers_its_next_clocks_after_the_latest_cycle(chat, carol, alice):
+    talk(chat, carol, alice, 6)
+    latest = dict(
+        SlaClock.objects.filter(ticket=chat.ticket).values_list("metric").annotate(Max("cycle"))
+    )
+    talk(chat, carol, alice, 1, after=100)
+    now = dict(
+        SlaClock.objects.filter(ticket=chat.ticket).values_list("metric").annotate(Max("cycle"))
+    )
+    assert now == latest | {
+        "next_response": latest["next_response"] + 1,
+        "periodic_update": latest["periodic_update"] + 1,
+    }
 
 
 def test_starting_and_accepting_a_chat_are_short_writes(carol, alice, django_assert_num_queries):

@@ -8,9 +8,11 @@ a ticket's group and never send presence.
 """
 
 import asyncio
+import os
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -36,13 +38,39 @@ def push_changes(events: list[TicketEvent]) -> None:
             await layer.group_send(group, frame)
 
     try:
-        loop = asyncio.get_running_loop()
+        asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(send)()  # the usual case: a request's or a worker's thread
+        server = _server_loop()
+        if server is None:
+            async_to_sync(send)()  # a task worker's or a management command's thread
+            return
+        # A socket's or a request's worker thread: hand the sends to the server's loop and
+        # return at once. Waiting for them would hold every chat message's answer back by a
+        # trip through the busy loop (and the Redis layer) for a signal that may be lost.
+        server.call_soon_threadsafe(_send_from_loop, send)
     else:
-        # Called in an event loop's own thread: send from that loop once it is free.
-        _sending.add(task := loop.create_task(send()))
-        task.add_done_callback(_sending.discard)
+        _send_from_loop(send)  # called in the loop's own thread: send once it is free
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop this worker thread was called from by ``sync_to_async``, if any.
+
+    asgiref keeps it per thread for ``async_to_sync``, which would otherwise block here
+    until the sends are done; a loop that has stopped (a server shutting down) counts none.
+    """
+    loop: asyncio.AbstractEventLoop | None = getattr(
+        SyncToAsync.threadlocal, "main_event_loop", None
+    )
+    if loop is None or loop.is_closed() or not loop.is_running():
+        return None
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None  # inherited across a fork: not this process's loop
+    return loop
+
+
+def _send_from_loop(send: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    _sending.add(task := asyncio.get_running_loop().create_task(send()))
+    task.add_done_callback(_sending.discard)
 
 
 _sending: set[asyncio.Task[None]] = set()  # kept until done: the loop holds tasks weakly
