@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tierdesk.accounts.models import User
+from tierdesk.compiled import Compiled
 from tierdesk.errors import Invalid
 from tierdesk.sla.models import SlaClock
 from tierdesk.sla.views import CLOCK_COLUMNS, clock_views, reply_due
@@ -158,6 +159,19 @@ def _item(
     }
 
 
+# A page's tags and clocks: the same SQL for every page of the same length, compiled once.
+_tags = Compiled(
+    lambda ids: Ticket.tags.through.objects.filter(ticket_id__in=ids).values_list(
+        "ticket_id", "tag__name"
+    )
+)
+_clocks = Compiled(
+    lambda ids: SlaClock.objects.filter(ticket_id__in=ids)
+    .order_by("metric", "cycle")
+    .values(*CLOCK_COLUMNS)
+)
+
+
 def _capped_count(qs: QuerySet[Ticket]) -> tuple[int, bool]:
     seen = qs.order_by()[: COUNT_CAP + 1].count()
     return min(seen, COUNT_CAP), seen > COUNT_CAP
@@ -183,11 +197,9 @@ def ticket_page(
     clocks: dict[int, list[dict[str, Any]]] = defaultdict(list)
     views: dict[int, list[dict[str, object]]] = defaultdict(list)
     if ids:
-        through = Ticket.tags.through.objects.filter(ticket_id__in=ids)
-        for ticket_id, name in through.values_list("ticket_id", "tag__name"):
+        for ticket_id, name in _tags.run(ids, shape=len(ids)):
             tags[ticket_id].append(name)
-        page_clocks = SlaClock.objects.filter(ticket_id__in=ids).order_by("metric", "cycle")
-        rows_of_clocks = list(page_clocks.values(*CLOCK_COLUMNS))
+        rows_of_clocks = _clocks.run(ids, shape=len(ids))
         for clock in rows_of_clocks:
             clocks[clock["ticket_id"]].append(clock)
         if user.is_agent:  # every clock of the page in one batch per calendar
