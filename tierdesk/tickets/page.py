@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,12 +18,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tierdesk.accounts.models import User
-from tierdesk.compiled import Compiled
+from tierdesk.compiled import Compiled, Memoized
 from tierdesk.errors import Invalid
 from tierdesk.sla.models import SlaClock
 from tierdesk.sla.views import CLOCK_COLUMNS, clock_views, reply_due
 from tierdesk.tickets.models import Ticket
-from tierdesk.tickets.selectors import TicketFilters, ticket_list
+from tierdesk.tickets.selectors import TicketFilters, ticket_list, visibility_key
 
 COUNT_CAP = 10_000
 
@@ -166,10 +166,27 @@ _tags = Compiled(
     )
 )
 _clocks = Compiled(
-    lambda ids: SlaClock.objects.filter(ticket_id__in=ids)
-    .order_by("metric", "cycle")
-    .values(*CLOCK_COLUMNS)
+    lambda ids: (
+        SlaClock.objects.filter(ticket_id__in=ids)
+        .order_by("metric", "cycle")
+        .values(*CLOCK_COLUMNS)
+    )
 )
+
+
+_page_rows = Memoized()
+
+
+def _filters_key(filters: TicketFilters) -> tuple[object, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in astuple(filters))
+
+
+def _rows(
+    qs: QuerySet[Ticket], after: Cursor | None, offset: int, limit: int
+) -> QuerySet[Ticket, dict[str, Any]]:
+    if after is not None:
+        qs = qs.filter(_after(after))
+    return qs.values(*COLUMNS)[offset : offset + limit + 1]
 
 
 def _capped_count(qs: QuerySet[Ticket]) -> tuple[int, bool]:
@@ -183,14 +200,17 @@ def ticket_page(
     """One page of the list, as plain data in ``TicketPageOut``'s shape."""
     qs = ticket_list(user=user, filters=filters).prefetch_related(None)
     count, capped = _capped_count(qs)
+    after = None
     if cursor:
         if offset:
             raise Invalid(
                 "Give either a cursor or an offset, not both.",
                 fields={"offset": "not with a cursor"},
             )
-        qs = qs.filter(_after(Cursor.decode(cursor, filters.order)))
-    rows = list(qs.values(*COLUMNS)[offset : offset + limit + 1])
+        after = Cursor.decode(cursor, filters.order)
+    # Everything the rows' SQL is built from; the same key, the same SQL.
+    key = (visibility_key(user), _filters_key(filters), after, offset, limit)
+    rows = _page_rows.run(key, lambda: _rows(qs, after, offset, limit))
     more, rows = len(rows) > limit, rows[:limit]
     ids = [r["id"] for r in rows]
     tags: dict[int, list[str]] = defaultdict(list)
