@@ -3,7 +3,6 @@
 import pytest
 
 from tests.conftest import T0
-
 from tierdesk.accounts.models import ApiToken
 from tierdesk.accounts.selectors import token_by_digest
 from tierdesk.accounts.services import issue_token, revoke_token, token_digest

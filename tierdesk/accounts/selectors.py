@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 # Every API request asks this: compiled once, not per request. (The user's being active is
 # checked on the row read: as a condition it compiles to a parameter on SQLite only.)
 _unrevoked_token = Compiled(
-    lambda params: ApiToken.objects.select_related("user", "user__contact")
-    .filter(digest=params[0], revoked_at=None)
-    .order_by("pk")[:1]
+    lambda params: (
+        ApiToken.objects.select_related("user", "user__contact")
+        .filter(digest=params[0], revoked_at=None)
+        .order_by("pk")[:1]
+    )
 )
 
 
