@@ -145,9 +145,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a pool that recovers from a restart at once (tierdesk/postgres).
     DATABASES["default"]["ENGINE"] = "tierdesk.postgres"
-    # A pool per process: under ASGI a connection per request would cost a backend fork each.
     from tierdesk.db_pool import check_if_idle
 
+    # A pool per process: under ASGI a connection per request would cost a backend fork each.
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": 1,
