@@ -4,7 +4,8 @@ GET and HEAD change nothing, so running the view again is safe and the client se
 instead of a 500 when the database blinked (a restart, a failover, an idle connection cut
 by a proxy). Writes are never run twice here: their clients retry with an Idempotency-Key
 (tierdesk.idempotency). Connections that died while idle are replaced before use by the
-pool's health check (CONN_HEALTH_CHECKS in settings).
+pool's health check (tierdesk.db_pool); after a drop, every idle connection of the pool is
+checked before the second read, since what killed one backend often killed them all.
 """
 
 import logging
@@ -20,10 +21,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def _connection_dropped() -> bool:
     """Close the connection if the error left it unusable; True when it was closed."""
-    if connection.connection is None:
-        return True
-    connection.close_if_unusable_or_obsolete()
-    return connection.connection is None
+    if connection.connection is not None:
+        connection.close_if_unusable_or_obsolete()
+        if connection.connection is not None:
+            return False
+    pool = getattr(connection, "pool", None)
+    if pool is not None:
+        pool.check()
+    return True
 
 
 class RetryReadsOnDroppedConnection:

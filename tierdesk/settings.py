@@ -145,13 +145,30 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a pool that recovers from a restart at once (tierdesk/postgres).
     DATABASES["default"]["ENGINE"] = "tierdesk.postgres"
+    from tierdesk.db_pool import check_if_idle
+
     # A pool per process: under ASGI a connection per request would cost a backend fork each.
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 1, "max_size": env_int("TIERDESK_DB_POOL_SIZE", default=8)},
+        "pool": {
+            "min_size": 1,
+            "max_size": env_int("TIERDESK_DB_POOL_SIZE", default=8),
+            # A connection that died while idle (a database restart, a failover, a proxy's
+            # timeout) is replaced before use; one in use a moment ago is not asked again.
+            "check": check_if_idle,
+        },
         # No JIT: compiling a KPI query's expressions took longer than running it (up to
         # 0.9 s of a 1.5 s query at a million tickets, docs/kpis.md); tierdesk asks no
         # query long enough to win it back.
         "options": "-c jit=off",
+        # Parameters bound by the server, and a statement run five times on a connection
+        # prepared there: the API's hot queries are planned once per connection, not per
+        # request (planning a list page's joins cost more than running them). Behind a
+        # pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction
+        # mode), set TIERDESK_DB_PREPARED_STATEMENTS=0.
+        "server_side_binding": True,
+        "prepare_threshold": (
+            5 if env_bool("TIERDESK_DB_PREPARED_STATEMENTS", default=True) else None
+        ),
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -164,8 +181,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not shared-cache memory: tests with several threads then see real SQLite locking.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tierdesk.sqlite3")}
-# A connection that died while idle (a database restart, a failover, a proxy's timeout) is
-# replaced before use instead of failing the request: the pool checks it on checkout.
+# SQLite has no connection to lose; PostgreSQL's pool checks with its own "check" above.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The KPI indexes carry non-key columns on PostgreSQL (an index-only read); on SQLite they

@@ -52,6 +52,16 @@ def test_list_runs_a_fixed_number_of_queries(api, alice, carol, django_assert_ma
     assert len(response.body["items"]) == 12
 
 
+def test_customers_of_two_organizations_each_list_only_their_own_one_after_the_other(
+    api, bob, carol, ticket
+):
+    # The page's SQL is kept per visibility: the second customer must not get the first's.
+    theirs = api(bob).post("/tickets", {"subject": "Globex's", "body": "x", "channel": "email"})
+    for _ in range(2):
+        assert [t["id"] for t in api(carol).get("/tickets").body["items"]] == [ticket.pk]
+        assert [t["id"] for t in api(bob).get("/tickets").body["items"]] == [theirs.body["id"]]
+
+
 def test_agent_reply_note_and_patch(api, alice, ticket):
     agent = api(alice)
     reply = agent.post(f"/tickets/{ticket.pk}/reply", {"body": "On it.", "status": "pending"})

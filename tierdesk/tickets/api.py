@@ -79,7 +79,7 @@ def create_ticket(request: HttpRequest, body: TicketIn) -> Status[object]:
 
 @router.get("/{ticket_id}", response=TicketDetailOut)
 def get_ticket(request: HttpRequest, ticket_id: int) -> object:
-    return _detail(selectors.ticket_for(request.auth, ticket_id))
+    return selectors.summarized(selectors.ticket_for(request.auth, ticket_id))
 
 
 @router.patch("/{ticket_id}", response=TicketDetailOut)

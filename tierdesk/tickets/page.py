@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,11 +18,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tierdesk.accounts.models import User
+from tierdesk.compiled import Compiled, Memoized
 from tierdesk.errors import Invalid
 from tierdesk.sla.models import SlaClock
 from tierdesk.sla.views import CLOCK_COLUMNS, clock_views, reply_due
 from tierdesk.tickets.models import Ticket
-from tierdesk.tickets.selectors import TicketFilters, ticket_list
+from tierdesk.tickets.selectors import TicketFilters, ticket_list, visibility_key
 
 COUNT_CAP = 10_000
 
@@ -158,6 +159,36 @@ def _item(
     }
 
 
+# A page's tags and clocks: the same SQL for every page of the same length, compiled once.
+_tags = Compiled(
+    lambda ids: Ticket.tags.through.objects.filter(ticket_id__in=ids).values_list(
+        "ticket_id", "tag__name"
+    )
+)
+_clocks = Compiled(
+    lambda ids: (
+        SlaClock.objects.filter(ticket_id__in=ids)
+        .order_by("metric", "cycle")
+        .values(*CLOCK_COLUMNS)
+    )
+)
+
+
+_page_rows = Memoized()
+
+
+def _filters_key(filters: TicketFilters) -> tuple[object, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in astuple(filters))
+
+
+def _rows(
+    qs: QuerySet[Ticket], after: Cursor | None, offset: int, limit: int
+) -> QuerySet[Ticket, dict[str, Any]]:
+    if after is not None:
+        qs = qs.filter(_after(after))
+    return qs.values(*COLUMNS)[offset : offset + limit + 1]
+
+
 def _capped_count(qs: QuerySet[Ticket]) -> tuple[int, bool]:
     seen = qs.order_by()[: COUNT_CAP + 1].count()
     return min(seen, COUNT_CAP), seen > COUNT_CAP
@@ -169,25 +200,26 @@ def ticket_page(
     """One page of the list, as plain data in ``TicketPageOut``'s shape."""
     qs = ticket_list(user=user, filters=filters).prefetch_related(None)
     count, capped = _capped_count(qs)
+    after = None
     if cursor:
         if offset:
             raise Invalid(
                 "Give either a cursor or an offset, not both.",
                 fields={"offset": "not with a cursor"},
             )
-        qs = qs.filter(_after(Cursor.decode(cursor, filters.order)))
-    rows = list(qs.values(*COLUMNS)[offset : offset + limit + 1])
+        after = Cursor.decode(cursor, filters.order)
+    # Everything the rows' SQL is built from; the same key, the same SQL.
+    key = (visibility_key(user), _filters_key(filters), after, offset, limit)
+    rows = _page_rows.run(key, lambda: _rows(qs, after, offset, limit))
     more, rows = len(rows) > limit, rows[:limit]
     ids = [r["id"] for r in rows]
     tags: dict[int, list[str]] = defaultdict(list)
     clocks: dict[int, list[dict[str, Any]]] = defaultdict(list)
     views: dict[int, list[dict[str, object]]] = defaultdict(list)
     if ids:
-        through = Ticket.tags.through.objects.filter(ticket_id__in=ids)
-        for ticket_id, name in through.values_list("ticket_id", "tag__name"):
+        for ticket_id, name in _tags.run(ids, shape=len(ids)):
             tags[ticket_id].append(name)
-        page_clocks = SlaClock.objects.filter(ticket_id__in=ids).order_by("metric", "cycle")
-        rows_of_clocks = list(page_clocks.values(*CLOCK_COLUMNS))
+        rows_of_clocks = _clocks.run(ids, shape=len(ids))
         for clock in rows_of_clocks:
             clocks[clock["ticket_id"]].append(clock)
         if user.is_agent:  # every clock of the page in one batch per calendar

@@ -3,7 +3,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from tierdesk.accounts.models import User
 from tierdesk.errors import NotAllowed, NotFound
@@ -22,14 +33,20 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     return Ticket.objects.filter(organization_id=contact.organization_id)
 
 
+def visibility_key(user: User) -> tuple[object, ...]:
+    """What ``tickets_visible_to`` reads of the user: equal keys, equal querysets.
+
+    Compiled SQL is kept per key (``tickets.page``); change both together.
+    """
+    if user.is_agent:
+        return ("agent",)
+    contact = getattr(user, "contact", None)
+    return ("organization", None if contact is None else contact.organization_id)
+
+
 def ticket_for(user: User, ticket_id: int) -> Ticket:
     """The ticket, or NotFound for a missing and a foreign ticket alike."""
-    ticket = (
-        tickets_visible_to(user)
-        .select_related("tier", "organization", "requester", "assignee", "group")
-        .filter(pk=ticket_id)
-        .first()
-    )
+    ticket = tickets_visible_to(user).select_related(*SUMMARY_RELATED).filter(pk=ticket_id).first()
     if ticket is None:
         raise NotFound(f"No ticket #{ticket_id}.")
     return ticket
@@ -100,17 +117,22 @@ def filter_conditions(filters: TicketFilters) -> Q:
     return conditions
 
 
+SUMMARY_RELATED = ("tier", "organization", "requester", "assignee", "group")
+
+
+def _summary_prefetches() -> tuple[str | Prefetch, ...]:
+    return ("tags", Prefetch("clocks", queryset=SlaClock.objects.order_by("metric", "cycle")))
+
+
 def with_summary(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """What a ticket row shows, fetched in a fixed number of queries however many rows."""
-    return qs.select_related(
-        "tier", "organization", "requester", "assignee", "group"
-    ).prefetch_related(
-        "tags",
-        Prefetch(
-            "clocks",
-            queryset=SlaClock.objects.order_by("metric", "cycle"),
-        ),
-    )
+    return qs.select_related(*SUMMARY_RELATED).prefetch_related(*_summary_prefetches())
+
+
+def summarized(ticket: Ticket) -> Ticket:
+    """A ticket from ``ticket_for`` with the rest of what ``with_summary`` fetches."""
+    prefetch_related_objects([ticket], *_summary_prefetches())
+    return ticket
 
 
 QUEUE_VIEWS = ("all", "mine", "unassigned")
