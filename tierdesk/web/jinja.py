@@ -3,8 +3,13 @@ which draw fifty rows on every request. They escape and read dates as Django's t
 so a page is the same whichever engine drew a part of it."""
 
 from datetime import datetime
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
+import django.forms
+from django.forms.renderers import Jinja2
+from django.template.backends.jinja2 import Jinja2 as Jinja2Backend
 from django.template.defaultfilters import date as django_date
 from django.urls import reverse
 from django.utils.html import escape
@@ -17,9 +22,8 @@ from tierdesk.web.clock_reading import clock_html
 def environment(**options: Any) -> Environment:
     options.pop("autoescape", None)
     # Included parts keep their last newline, as Django's includes do.
-    env = Environment(
-        autoescape=True, keep_trailing_newline=True, finalize=_as_django_escapes, **options
-    )
+    options.setdefault("keep_trailing_newline", True)
+    env = Environment(autoescape=True, finalize=_as_django_escapes, **options)
     env.globals.update(url=_url, clock_cell=clock_html)
     env.filters.update(date=_date)
     return env
@@ -41,3 +45,24 @@ def _date(value: datetime | None, format_string: str) -> str:
     if format_string == "c" and isinstance(local, datetime):
         return local.isoformat()  # what Django's "c" writes, without its general formatter
     return django_date(local, format_string)
+
+
+class CompiledFormRenderer(Jinja2):
+    """Draws a form's widgets with Jinja2's copies of Django's widget templates, in this
+    environment: the same HTML as Django's engine writes (newlines and escapes included),
+    several times faster, for the selects the queue draws on every request."""
+
+    @cached_property
+    def engine(self) -> Jinja2Backend:
+        widgets = Path(django.forms.__file__).parent / "jinja2"
+        return Jinja2Backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [widgets],
+                "NAME": "compiledforms",
+                "OPTIONS": {
+                    "environment": "tierdesk.web.jinja.environment",
+                    "keep_trailing_newline": False,  # as Django's own widget templates
+                },
+            }
+        )
