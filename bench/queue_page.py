@@ -11,8 +11,9 @@ path (middleware, view, queries, template): the first page, page 2, a deep page,
 number and by text, a filter and a sort, as an agent; the ticket page of a conversation of
 12 messages with three resolution cycles, as an agent; and the customer's portal queue
 (their organization's 5,000 tickets). Each page is requested REPS times;
-the best and the median are printed, with the statements one request runs and the share
-of its time spent waiting for the database. ``--keep`` leaves the database in place and
+the best and the median are printed, with the statements one request runs, the time it
+spent waiting for the database and the CPU time of this process (what a busy machine
+inflates least). ``--keep`` leaves the database in place and
 ``--reuse`` times the kept one again without seeding.
 
 Peers: the help desks one would compare a queue page with are hosted services, so none is
@@ -34,7 +35,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 DB = "tierdesk_bench_queue"
-REPS = 7
+REPS = 15
 GOAL_MS = 50.0
 
 
@@ -208,7 +209,9 @@ def conversation(agent):  # noqa: ANN001, ANN201
     return customer, ticket.pk
 
 
-def time_pages(agent, last_id: int, total: int) -> list[tuple[str, float, float, int, float]]:
+def time_pages(
+    agent, last_id: int, total: int
+) -> list[tuple[str, float, float, int, float, float]]:
     from django.db import connection
     from django.test import Client
 
@@ -237,18 +240,26 @@ def time_pages(agent, last_id: int, total: int) -> list[tuple[str, float, float,
     ]
     results = []
     for name, reader, url in pages:
-        times, db_times = [], []
+        times, db_times, cpu_times = [], [], []
         for _ in range(REPS):
             waits: list[float] = []
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(_timed(waits)):
                 response = reader.get(url)
             times.append((time.perf_counter() - began) * 1000)
+            cpu_times.append((time.process_time() - began_cpu) * 1000)
             db_times.append(sum(waits) * 1000)
             assert response.status_code == 200, (url, response.status_code)
             assert "of " in response.text
         results.append(
-            (name, min(times), statistics.median(times), len(waits), statistics.median(db_times))
+            (
+                name,
+                min(times),
+                statistics.median(times),
+                len(waits),
+                statistics.median(db_times),
+                statistics.median(cpu_times),
+            )
         )
     return results
 
@@ -300,14 +311,16 @@ def main() -> None:
     finally:
         if not args.keep:
             drop_database()
+    # cpu ms: this process's own time (Python, drivers) for one request, which other work on
+    # a busy machine inflates less than the wall clock; db ms: the wait for the database.
     print(
         f"\n{'page':<32} {'best ms':>8} {'median ms':>10} {'statements':>10} {'db ms':>7}"
-        f"  under {GOAL_MS:.0f} ms"
+        f" {'cpu ms':>7}  under {GOAL_MS:.0f} ms"
     )
-    for name, best, median, statements, db_ms in results:
+    for name, best, median, statements, db_ms, cpu_ms in results:
         print(
             f"{name:<32} {best:>8.1f} {median:>10.1f} {statements:>10} {db_ms:>7.1f}"
-            f"  {'yes' if median < GOAL_MS else 'no'}"
+            f" {cpu_ms:>7.1f}  {'yes' if median < GOAL_MS else 'no'}"
         )
     first = results[0]
     suffix = "10k" if args.quick else "100k"
