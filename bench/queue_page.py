@@ -8,9 +8,12 @@ and bulk-copies them, clocks included, to 100,000 tickets (10,000 with --quick):
 open, spread over statuses, priorities, tiers, assignees and 90 days. Then it times the
 queue page in this process through Django's test client, which runs the whole request
 path (middleware, view, queries, template): the first page, page 2, a deep page, search by
-number and by text, a filter and a sort, as an agent. Each page is requested REPS times;
-the best and the median are printed, with the statements one request runs and the share
-of its time spent waiting for the database. ``--keep`` leaves the database in place and
+number and by text, a filter and a sort, as an agent; the ticket page of a conversation of
+12 messages with three resolution cycles, as an agent; and the customer's portal queue
+(their organization's 5,000 tickets). Each page is requested REPS times;
+the best and the median are printed, with the statements one request runs, the time it
+spent waiting for the database and the CPU time of this process (what a busy machine
+inflates least). ``--keep`` leaves the database in place and
 ``--reuse`` times the kept one again without seeding.
 
 Peers: the help desks one would compare a queue page with are hosted services, so none is
@@ -32,7 +35,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 DB = "tierdesk_bench_queue"
-REPS = 7
+REPS = 15
 GOAL_MS = 50.0
 
 
@@ -134,9 +137,11 @@ def seed(total: int):  # noqa: ANN201 (Django models are imported after setup)
                 clocks.append(c2)
         SlaClock.objects.bulk_create(clocks)
         print(f"  {start + len(made) + len(templates)} tickets", file=sys.stderr)
+    last_id = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first()
+    conversation(agents[0])
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # the steady state autovacuum keeps
-    return agents[0], Ticket.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return agents[0], last_id
 
 
 def kept():  # noqa: ANN201
@@ -144,10 +149,69 @@ def kept():  # noqa: ANN201
     from tierdesk.tickets.models import Ticket
 
     agent = User.objects.get(username="agent0")
-    return agent, Ticket.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last_bulk = Ticket.objects.exclude(subject=CONVERSATION).order_by("-pk")
+    return agent, last_bulk.values_list("pk", flat=True).first()
 
 
-def time_pages(agent, last_id: int, total: int) -> list[tuple[str, float, float, int, float]]:
+CONVERSATION = "Invoices export stops halfway"
+
+
+def conversation(agent):  # noqa: ANN001, ANN201
+    """A customer of the first organization (5,000 tickets: the portal's queue) and their
+    ticket with 12 messages, notes among them, a pause and two reopenings (three resolution
+    cycles): the ticket page an agent reads. Made once; a kept database gets it when missing."""
+    from tierdesk.accounts.models import Role, User
+    from tierdesk.accounts.services import create_user
+    from tierdesk.customers.models import Organization
+    from tierdesk.customers.services import create_contact
+    from tierdesk.tickets import services as tickets
+    from tierdesk.tickets.models import Ticket
+
+    customer = User.objects.filter(username="customer0").first()
+    if customer is None:
+        customer = create_user(
+            username="customer0", email="portal@org0.example", password=None, role=Role.CUSTOMER
+        )
+        create_contact(
+            actor=None,
+            organization=Organization.objects.get(name="Org 0"),
+            name="Portal Customer",
+            email="portal@org0.example",
+            user=customer,
+        )
+    found = Ticket.objects.filter(subject=CONVERSATION).first()
+    if found is not None:
+        return customer, found.pk
+    text = (
+        "The monthly invoices export stops at about half of the rows.\n"
+        "We tried twice this morning, from two browsers, with the same result.\n"
+        "Could you have a look? Our accountant needs the file by Friday."
+    )
+    ticket = tickets.open_ticket(actor=customer, subject=CONVERSATION, body=text, channel="email")
+    steps = [
+        (agent, "public", "pending", "Thanks, which date range do you export?"),
+        (customer, "public", None, "January to March.\nThe file ends at 14 February."),
+        (agent, "internal", None, "Reproduced on staging: the export times out at 60 s."),
+        (agent, "public", "solved", "Fixed: the export now streams. Please try again."),
+        (customer, "public", None, "It works for March, but January stops again."),
+        (agent, "public", None, "Looking into January now."),
+        (customer, "public", None, "Thank you. Any news?"),
+        (agent, "internal", None, "January has an invoice with a broken currency code."),
+        (agent, "public", "solved", "The broken invoice is mended; January exports whole."),
+        (customer, "public", None, "One more: the totals row is missing."),
+        (agent, "public", None, "The totals row is back in the export from today."),
+    ]
+    for actor, kind, status, body in steps:
+        if kind == "internal":
+            tickets.add_note(actor=actor, ticket=ticket, body=body)
+        else:
+            tickets.reply(actor=actor, ticket=ticket, body=body, status=status)
+    return customer, ticket.pk
+
+
+def time_pages(
+    agent, last_id: int, total: int
+) -> list[tuple[str, float, float, int, float, float]]:
     from django.db import connection
     from django.test import Client
 
@@ -155,34 +219,47 @@ def time_pages(agent, last_id: int, total: int) -> list[tuple[str, float, float,
 
     client = Client()
     client.force_login(agent)
+    customer, conversation_id = conversation(agent)
+    portal = Client()
+    portal.force_login(customer)
     subject = Ticket.objects.get(pk=last_id - 7).subject
     deep = max(1, int(total * 0.7) // 50 // 2)
     pages = [
-        ("first page (all open, by due)", "/"),
-        ("page 2", "/?page=2"),
-        (f"page {deep} by number", f"/?page={deep}"),
-        (f"page {deep} by the next link", _next_link(client, deep - 1)),
-        ("search #id", f"/?q=%23{last_id}"),
-        ("search a common word", "/?q=refund"),
-        ("search one subject", f"/?q={quote(subject)}"),
-        ("filter priority=urgent", "/?priority=urgent"),
-        ("sort by last update", "/?sort=-updated"),
-        ("view mine", "/?view=mine"),
+        ("first page (all open, by due)", client, "/"),
+        ("page 2", client, "/?page=2"),
+        (f"page {deep} by number", client, f"/?page={deep}"),
+        (f"page {deep} by the next link", client, _next_link(client, deep - 1)),
+        ("search #id", client, f"/?q=%23{last_id}"),
+        ("search a common word", client, "/?q=refund"),
+        ("search one subject", client, f"/?q={quote(subject)}"),
+        ("filter priority=urgent", client, "/?priority=urgent"),
+        ("sort by last update", client, "/?sort=-updated"),
+        ("view mine", client, "/?view=mine"),
+        ("ticket page (12 messages)", client, f"/tickets/{conversation_id}/"),
+        ("customer's portal queue", portal, "/"),
     ]
     results = []
-    for name, url in pages:
-        times, db_times = [], []
+    for name, reader, url in pages:
+        times, db_times, cpu_times = [], [], []
         for _ in range(REPS):
             waits: list[float] = []
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(_timed(waits)):
-                response = client.get(url)
+                response = reader.get(url)
             times.append((time.perf_counter() - began) * 1000)
+            cpu_times.append((time.process_time() - began_cpu) * 1000)
             db_times.append(sum(waits) * 1000)
             assert response.status_code == 200, (url, response.status_code)
             assert "of " in response.text
         results.append(
-            (name, min(times), statistics.median(times), len(waits), statistics.median(db_times))
+            (
+                name,
+                min(times),
+                statistics.median(times),
+                len(waits),
+                statistics.median(db_times),
+                statistics.median(cpu_times),
+            )
         )
     return results
 
@@ -234,14 +311,16 @@ def main() -> None:
     finally:
         if not args.keep:
             drop_database()
+    # cpu ms: this process's own time (Python, drivers) for one request, which other work on
+    # a busy machine inflates less than the wall clock; db ms: the wait for the database.
     print(
         f"\n{'page':<32} {'best ms':>8} {'median ms':>10} {'statements':>10} {'db ms':>7}"
-        f"  under {GOAL_MS:.0f} ms"
+        f" {'cpu ms':>7}  under {GOAL_MS:.0f} ms"
     )
-    for name, best, median, statements, db_ms in results:
+    for name, best, median, statements, db_ms, cpu_ms in results:
         print(
             f"{name:<32} {best:>8.1f} {median:>10.1f} {statements:>10} {db_ms:>7.1f}"
-            f"  {'yes' if median < GOAL_MS else 'no'}"
+            f" {cpu_ms:>7.1f}  {'yes' if median < GOAL_MS else 'no'}"
         )
     first = results[0]
     suffix = "10k" if args.quick else "100k"

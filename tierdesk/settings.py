@@ -134,6 +134,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Compiled templates (`<app>/jinja2/`) for the parts drawn many times a page.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "tierdesk.web.jinja.environment"},
+    },
 ]
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'tierdesk.sqlite3'}"

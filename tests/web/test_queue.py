@@ -139,3 +139,20 @@ def test_a_refreshed_list_brings_the_views_counts_along(alice, ticket):
     html = client.get("/", headers={"HX-Request": "true"}).content.decode()
     assert '<nav id="views-nav" class="views" aria-label="Saved views" hx-swap-oob="true">' in html
     assert 'aria-current="page">All open <span class="count">1</span>' in html
+
+
+def test_a_rows_text_is_escaped_as_on_every_other_page(alice, carol):
+    tickets.open_ticket(actor=carol, subject='<b>"Tom\'s"</b> & co', body="x", channel="email")
+    for page in (signed_in(alice).get("/").text, signed_in(carol).get("/").text):
+        assert "&lt;b&gt;&quot;Tom&#x27;s&quot;&lt;/b&gt; &amp; co</a>" in page
+
+
+def test_a_customers_queue_reads_a_fixed_number_of_queries(
+    carol, many, django_assert_max_num_queries
+):
+    """Customers see no clocks, so their rows read none: not one query per row."""
+    client = signed_in(carol)
+    client.get("/")
+    with django_assert_max_num_queries(12):
+        page = client.get("/")
+    assert page.text.count('class="priority-') == PER_PAGE

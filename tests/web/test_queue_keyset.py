@@ -84,3 +84,20 @@ def test_the_pager_links_carry_marks_that_lead_to_the_next_page(alice, varied):
     expected = ids(queue_page(user=alice, query=QueueQuery(sort="-updated", page=2), now=varied))
     follow = client.get(f"/?{link}").text
     assert [f'value="{i}"' in follow for i in expected] == [True] * SIZE
+
+
+@pytest.mark.parametrize("sort", list(SORTS))
+@pytest.mark.parametrize("narrowed", [{}, {"status": "new"}, {"q": "T1"}])
+def test_pages_past_the_middle_read_from_the_end_hold_the_rows_of_one_long_page(
+    alice, varied, sort, narrowed, monkeypatch
+):
+    first = queue_page(user=alice, query=QueueQuery(sort=sort, **narrowed), now=varied)
+    pages = [
+        ids(queue_page(user=alice, query=QueueQuery(sort=sort, page=n, **narrowed), now=varied))
+        for n in range(1, first.pages + 1)
+    ]
+    assert first.pages >= 3
+    monkeypatch.setattr(queue, "PER_PAGE", 100)
+    whole = queue_page(user=alice, query=QueueQuery(sort=sort, **narrowed), now=varied)
+    assert [i for page in pages for i in page] == ids(whole)
+    assert len(ids(whole)) == whole.total

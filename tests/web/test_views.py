@@ -165,3 +165,19 @@ def test_customers_do_not_see_the_internal_clocks(carol, ticket):
     client.force_login(carol)
     assert "First reply" not in client.get("/").text
     assert "Service level" not in client.get(f"/tickets/{ticket.pk}/").text
+
+
+def test_the_ticket_page_reads_a_fixed_number_of_queries(
+    alice, ticket, django_assert_max_num_queries
+):
+    from tierdesk.tickets import services as tickets
+
+    client = Client()
+    client.force_login(alice)
+    client.get(f"/tickets/{ticket.pk}/")
+    # Each message shows its email delivery: read with the messages, not one by one.
+    for n in range(8):
+        tickets.reply(actor=alice, ticket=ticket, body=f"Answer {n}")
+    with django_assert_max_num_queries(18):
+        page = client.get(f"/tickets/{ticket.pk}/")
+    assert page.text.count('<li class="message') == 9

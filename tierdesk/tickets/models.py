@@ -94,6 +94,13 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="ticket_open_by_due",
             ),
+            # queue_page() filtered by priority ("urgent"): counted and paged by due time
+            # from the index alone, not by reading every open ticket.
+            models.Index(
+                fields=["priority", "sla_due_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="ticket_open_by_priority",
+            ),
             # queue_page() sorted by last update (the customers' default order too).
             models.Index(
                 fields=["updated_at", "id"],

@@ -155,7 +155,10 @@ def agent_queue(*, user: User, view: str = "all", limit: int = 50) -> QuerySet[T
 
 def conversation(*, user: User, ticket: Ticket) -> QuerySet[Message]:
     """The messages the user may read: customers never see internal notes."""
-    qs = ticket.messages.select_related("author", "contact").prefetch_related("attachments")
+    # The delivery of each email answer is shown beside it: joined, not read message by message.
+    qs = ticket.messages.select_related("author", "contact", "email_delivery").prefetch_related(
+        "attachments"
+    )
     if not user.is_agent:
         qs = qs.filter(kind=MessageKind.PUBLIC)
     return qs

@@ -11,8 +11,16 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 DUE_FORMAT = "D j M H:i T"
+METRIC_LABELS = {
+    "first_response": "First reply",
+    "next_response": "Next reply",
+    "periodic_update": "Update",
+    "resolution": "Resolve",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +85,62 @@ def fold_cycles(clocks: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
     current = [c for c in clocks if c["cycle"] == latest[c["metric"]] or c["stopped_at"] is None]
     earlier = [c for c in clocks if c not in current]
     return current, earlier
+
+
+def metric_label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric)
+
+
+def ordinal_cycle(cycle: int) -> str:
+    """'2nd cycle': a reopened ticket's later resolution cycles."""
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(cycle % 10 if cycle % 100 not in (11, 12, 13) else 0)
+    return f"{cycle}{suffix or 'th'} cycle"
+
+
+def clock_html(c: dict[str, Any], now: datetime) -> SafeString:
+    """A clock as a queue row and the ticket's panel show it: what it says now, its due
+    time and, once stopped, when it was due and met.
+
+    Drawn in Python, not by an included template: the queue draws fifty of these a page.
+    """
+    r = read_clock(c, now)
+    business = bool(c["business_time"])
+    title = f"target {span(c['target_seconds'], business=business)}"
+    title += " (business hours)" if business else ""
+    title += f", due {r.due}" if r.due else ""
+    label = metric_label(c["metric"])
+    label += f" ({ordinal_cycle(c['cycle'])})" if c["cycle"] > 1 else ""
+    html = format_html(
+        '<span class="clock tone-{}" title="{}">{}: {}{}</span>',
+        r.tone,
+        title,
+        label,
+        r.status,
+        SafeString(' <span class="badge paused">paused</span>') if r.paused else "",
+    )
+    if r.due:
+        html += format_html(
+            ' <small class="due">due <time datetime="{}">{}</time></small>', r.due_iso, r.due
+        )
+    if c["stopped_at"]:
+        html += SafeString("\n") + _stopped_facts(c)
+    return html
+
+
+def _stopped_facts(c: dict[str, Any]) -> SafeString:
+    facts = SafeString("")
+    if c["breached_at"]:
+        facts += format_html("due {}, ", _time(c["breached_at"]))
+    if c["achieved_at"]:
+        met = "met late" if c["breached_at"] else "met"
+        facts += format_html("{} {}", met, _time(c["achieved_at"]))
+    else:
+        facts += format_html("stopped {}", _time(c["stopped_at"]))
+    return format_html('<small class="clock-facts">{}</small>', facts)
+
+
+def _time(instant: datetime) -> SafeString:
+    local = timezone.localtime(instant)
+    return format_html(
+        '<time datetime="{}">{}</time>', date_format(local, "c"), date_format(local, DUE_FORMAT)
+    )

@@ -8,9 +8,11 @@ from django import forms
 from tierdesk.accounts.models import User
 from tierdesk.tickets.models import MessageKind, Status
 from tierdesk.tiers.models import Channel, Priority, Tier
+from tierdesk.web.jinja import COMPILED_FORMS
 
 
 class ReplyForm(forms.Form):
+    default_renderer = COMPILED_FORMS
     body = forms.CharField(
         label="Your reply", widget=forms.Textarea(attrs={"rows": 5}), max_length=65_536
     )
@@ -22,6 +24,7 @@ class ReplyForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
+    default_renderer = COMPILED_FORMS
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.ChoiceField(choices=Priority.choices)
     assignee_id = forms.TypedChoiceField(

@@ -6,6 +6,7 @@ from tierdesk.accounts.models import AgentGroup, User
 from tierdesk.tickets.models import Status, Tag
 from tierdesk.tickets.queue import SORTS, QueueQuery
 from tierdesk.tiers.models import Channel, Priority, Tier
+from tierdesk.web.jinja import COMPILED_FORMS
 
 ANY = [("", "Any")]
 MAX_BULK = 200
@@ -16,6 +17,7 @@ def _agents(agents: list[User]) -> list[tuple[str, str]]:
 
 
 class QueueFilterForm(forms.Form):
+    default_renderer = COMPILED_FORMS
     q = forms.CharField(label="Search", required=False, max_length=200)
     status = forms.ChoiceField(label="Status", choices=ANY + Status.choices, required=False)
     priority = forms.ChoiceField(label="Priority", choices=ANY + Priority.choices, required=False)
@@ -74,6 +76,7 @@ class TicketIds(forms.Field):
 
 
 class BulkForm(forms.Form):
+    default_renderer = COMPILED_FORMS
     ids = TicketIds(label="Tickets", error_messages={"required": "Select at least one ticket."})
     assignee_id = forms.ChoiceField(label="Assign to", required=False)
     status = forms.ChoiceField(

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from tierdesk.accounts.selectors import eligible_agents
@@ -49,15 +51,22 @@ def queue(request: HttpRequest) -> HttpResponse:
         "view": view,
         "views": [(v, VIEW_LABELS[v], page.view_counts[v]) for v in views],
         "page": page,
-        "rows": [(t, _most_urgent(t, now)) for t in page.tickets],
+        "rows": [(t, _most_urgent(t, now) if user.is_agent else []) for t in page.tickets],
         "now": now,
         "error": error,
         "bulk": BulkForm(agents=agents, auto_id="bulk_%s") if user.is_agent else None,
         "params": _params_without(request, "page", "sort", "after", "before"),
         "page_params": _params_without(request, "page", "after", "before"),
     }
-    template = "web/_queue_results.html" if request.htmx else "web/queue.html"
-    return render(request, template, context, status=status)
+    # The results (and the views' counts) are drawn by the compiled engine: fifty rows a
+    # request, on every agent's screen, refreshed live.
+    context["user"] = user
+    results = render_to_string("web/_queue_results.html", context, request, using="jinja2")
+    if request.htmx:
+        return HttpResponse(results, status=status)
+    views_nav = render_to_string("web/_views_nav.html", context, request, using="jinja2")
+    context.update(results=mark_safe(results), views_nav=mark_safe(views_nav))  # noqa: S308 (autoescaped)
+    return render(request, "web/queue.html", context, status=status)
 
 
 def _most_urgent(ticket: Ticket, now: datetime) -> list[dict]:

@@ -284,3 +284,13 @@
     if (all[current]) { all[current].classList.add("current"); }
   });
 })();
+
+// On a phone a page's filters start folded (their summary says what they are), so what they
+// filter comes first; on a wider screen they stay open. The queue and the dashboard use it.
+(function () {
+  "use strict";
+  if (!window.matchMedia("(max-width: 600px)").matches) { return; }
+  document.querySelectorAll("details[data-fold-on-phone]").forEach(function (box) {
+    box.open = false;
+  });
+})();
