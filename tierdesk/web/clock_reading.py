@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from tierdesk.web.fast_dates import format_local
 
 DUE_FORMAT = "D j M H:i T"
 METRIC_LABELS = {
@@ -51,14 +52,14 @@ def when(instant: datetime, now: datetime) -> str:
     """A time of day today, else the day and date too: 'late since' must not mislead."""
     local, today = timezone.localtime(instant), timezone.localtime(now).date()
     if local.date() == today:
-        return date_format(local, "H:i T")
-    return date_format(local, DUE_FORMAT)
+        return format_local(local, "H:i T")
+    return format_local(local, DUE_FORMAT)
 
 
 def read_clock(c: dict[str, Any], now: datetime) -> ClockReading:
     business = bool(c["business_time"])
     due_at = c["due_at"] if c["stopped_at"] is None else None
-    due = date_format(timezone.localtime(due_at), DUE_FORMAT) if due_at else ""
+    due = format_local(timezone.localtime(due_at), DUE_FORMAT) if due_at else ""
     due_iso = due_at.isoformat() if due_at else ""
     left = span(c["remaining_seconds"], business=business)
     paused = c["state"] == "paused"
@@ -142,5 +143,5 @@ def _stopped_facts(c: dict[str, Any]) -> SafeString:
 def _time(instant: datetime) -> SafeString:
     local = timezone.localtime(instant)
     return format_html(
-        '<time datetime="{}">{}</time>', date_format(local, "c"), date_format(local, DUE_FORMAT)
+        '<time datetime="{}">{}</time>', local.isoformat(), format_local(local, DUE_FORMAT)
     )
