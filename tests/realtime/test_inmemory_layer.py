@@ -1,15 +1,10 @@
 """The one-process channel layer: group messages as Channels sends them, expiry swept once a second."""
 
-import asyncio
-
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryLayer
 
+from tests.chat.conftest import run  # a thread of its own: the browser tests keep a loop here
 from tierdesk import inmemory_layer
 from tierdesk.inmemory_layer import InMemoryChannelLayer
-
-
-def run(coroutine):
-    return asyncio.run(coroutine)
 
 
 def test_a_group_message_reaches_each_member_as_its_own_copy_and_nobody_else():
