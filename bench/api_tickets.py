@@ -72,7 +72,7 @@ PYTHON = VENV_BIN / "python"
 TIERDESK = VENV_BIN / "tierdesk"
 PG_SERVER = os.environ.get("TIERDESK_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 PG_ADMIN_DB = "test"
-PG_DB = "tierdesk_bench_api"
+PG_DB = os.environ.get("TIERDESK_BENCH_DB", "tierdesk_bench_api")
 CONNECTIONS = 16
 THREADS = 2
 WORKERS = 2
@@ -85,23 +85,11 @@ WARMUP_S = 1
 # A slow answer on a loaded machine is slow, not lost: it shows in p99, not as an error.
 TIMEOUT_S = 10
 
-# name -> the command serving tierdesk on {port}; "tierdesk serve" is the project's default.
-SERVERS = {
-    "granian-asgi": [
-        str(VENV_BIN / "granian"),
-        "--interface",
-        "asginl",
-        "--workers",
-        str(WORKERS),
-        "--port",
-        "{port}",
-        "--log-level",
-        "warning",
-        "tierdesk.asgi:application",
-    ],
-    "uvicorn-asgi": [
+
+def uvicorn(app: str) -> list[str]:
+    return [
         str(VENV_BIN / "uvicorn"),
-        "tierdesk.asgi:application",
+        app,
         "--workers",
         str(WORKERS),
         "--port",
@@ -110,19 +98,34 @@ SERVERS = {
         "warning",
         "--lifespan",
         "off",
-    ],
-    "granian-wsgi": [
+    ]
+
+
+def granian(interface: str, app: str) -> list[str]:
+    return [
         str(VENV_BIN / "granian"),
         "--interface",
-        "wsgi",
+        interface,
         "--workers",
         str(WORKERS),
         "--port",
         "{port}",
         "--log-level",
         "warning",
-        "tierdesk.wsgi:application",
-    ],
+        app,
+    ]
+
+
+# name -> the command serving tierdesk on {port}; "tierdesk serve" is the project's default.
+# "-django-asgi": HTTP through Django's ASGIHandler (bench/asgi_handler.py), as before
+# tierdesk/http_bridge.py; the others serve tierdesk.asgi (HTTP through the bridge, both
+# with WebSockets) or tierdesk.wsgi (no WebSockets).
+SERVERS = {
+    "uvicorn-asgi": uvicorn("tierdesk.asgi:application"),
+    "uvicorn-django-asgi": uvicorn("bench.asgi_handler:application"),
+    "granian-asgi": granian("asginl", "tierdesk.asgi:application"),
+    "granian-django-asgi": granian("asginl", "bench.asgi_handler:application"),
+    "granian-wsgi": granian("wsgi", "tierdesk.wsgi:application"),
 }
 DEFAULT_SERVER = "uvicorn-asgi"
 
@@ -515,7 +518,16 @@ READ_OPS = ("floor", "list", "deep", "get")
 ALL_OPS = (*READ_OPS, "create", "reply")
 
 
-def bench_postgres(binary: str, mode: str, tmp: Path, tables: list[Table]) -> None:
+@dataclass(frozen=True)
+class Plan:
+    """What one run measures: ``--servers``, ``--ops`` and ``--skip-large`` narrow it."""
+
+    servers: tuple[str, ...] = tuple(SERVERS)
+    ops: tuple[str, ...] = ALL_OPS
+    large: bool = True
+
+
+def bench_postgres(binary: str, mode: str, tmp: Path, tables: list[Table], plan: Plan) -> None:
     import psycopg
     from psycopg import sql
 
@@ -532,7 +544,7 @@ def bench_postgres(binary: str, mode: str, tmp: Path, tables: list[Table]) -> No
         tokens = prepare(env)
         conn, copier = pg_copier(url)
         first = True
-        for name in SERVERS:
+        for name in plan.servers:
             table = Table(f"PostgreSQL, {SMALL:,} tickets, {name}")
             tables.append(table)
             try:
@@ -549,9 +561,11 @@ def bench_postgres(binary: str, mode: str, tmp: Path, tables: list[Table]) -> No
                     log(f"postgres: {SMALL:,} tickets in {time.monotonic() - started:.1f} s")
                     first = False
                 log(f"postgres {SMALL:,}, {name}")
-                table.runs = measure(binary, server, tokens, (2, SMALL), ALL_OPS, seconds, tmp)
+                table.runs = measure(binary, server, tokens, (2, SMALL), plan.ops, seconds, tmp)
             finally:
                 server.stop()
+        if not plan.large:
+            return
         large = LARGE[mode]
         table = Table(f"PostgreSQL, {large:,} tickets, {DEFAULT_SERVER}")
         tables.append(table)
@@ -563,9 +577,8 @@ def bench_postgres(binary: str, mode: str, tmp: Path, tables: list[Table]) -> No
         log(f"postgres: {large:,} tickets in {time.monotonic() - started:.1f} s")
         server = Server(DEFAULT_SERVER, env, tmp / "pg-large.log")
         try:
-            table.runs = measure(
-                binary, server, tokens, (2, large), ("floor", "list", "deep", "get"), seconds, tmp
-            )
+            ops = tuple(op for op in plan.ops if op in READ_OPS)
+            table.runs = measure(binary, server, tokens, (2, large), ops, seconds, tmp)
         finally:
             server.stop()
         conn.close()
@@ -576,7 +589,7 @@ def bench_postgres(binary: str, mode: str, tmp: Path, tables: list[Table]) -> No
             )
 
 
-def bench_sqlite(binary: str, mode: str, tmp: Path, tables: list[Table]) -> None:
+def bench_sqlite(binary: str, mode: str, tmp: Path, tables: list[Table], plan: Plan) -> None:
     var = tmp / "sqlite"
     env = env_for("", var)
     log("sqlite: migrate, users, tokens")
@@ -590,7 +603,7 @@ def bench_sqlite(binary: str, mode: str, tmp: Path, tables: list[Table]) -> None
         copier.grow_to(seed, SMALL, 1)
         conn.execute("ANALYZE")
         conn.close()
-        table.runs = measure(binary, server, tokens, (2, SMALL), ALL_OPS, DURATION_S[mode], tmp)
+        table.runs = measure(binary, server, tokens, (2, SMALL), plan.ops, DURATION_S[mode], tmp)
     finally:
         server.stop()
 
@@ -831,15 +844,16 @@ def headlines(tables: list[Table], mode: str) -> None:
             run = table.runs.get(op)
             if run and run.usable:
                 print(f"{op}_rps_{suffix}: {run.rps:.0f}")
-        worst = max(r.p99_ms for r in table.runs.values() if r.op != "floor")
-        print(f"p99_ms_{suffix}: {worst:.1f}")
+        worst = max((r.p99_ms for r in table.runs.values() if r.op != "floor"), default=None)
+        if worst is not None:
+            print(f"p99_ms_{suffix}: {worst:.1f}")
     if pg is not None:
-        floor, listed, deep = pg.runs["floor"], pg.runs["list"], pg.runs.get("deep")
-        if floor.usable:
+        floor, listed, deep = (pg.runs.get(op) for op in ("floor", "list", "deep"))
+        if floor is not None and floor.usable:
             print(f"floor_rps: {floor.rps:.0f}")
-        if floor.usable and listed.usable:
+        if floor is not None and listed is not None and floor.usable and listed.usable:
             print(f"list_vs_floor: {listed.rps / floor.rps:.2f}")
-        if deep is not None and deep.usable and listed.usable:
+        if deep is not None and listed is not None and deep.usable and listed.usable:
             print(f"deep_page_ratio: {deep.rps / listed.rps:.2f}")
     pair = peer_pair(tables)
     if pair is not None:
@@ -860,7 +874,22 @@ def main() -> int:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-peer", action="store_true", help=f"leave {peer.NAME} out")
     parser.add_argument("--peer-only", action="store_true", help=f"measure {peer.NAME} alone")
+    parser.add_argument(
+        "--servers",
+        default=",".join(SERVERS),
+        help=f"serving paths to measure on PostgreSQL, comma-separated (of {', '.join(SERVERS)})",
+    )
+    parser.add_argument(
+        "--ops",
+        default=",".join(ALL_OPS),
+        help=f"operations, comma-separated (of {', '.join(ALL_OPS)})",
+    )
+    parser.add_argument("--skip-large", action="store_true", help="leave out the 1M (100,000) run")
     args = parser.parse_args()
+    servers, ops = tuple(args.servers.split(",")), tuple(args.ops.split(","))
+    if unknown := (set(servers) - set(SERVERS)) | (set(ops) - set(ALL_OPS)):
+        parser.error(f"unknown server or operation: {', '.join(sorted(unknown))}")
+    plan = Plan(servers=servers, ops=ops, large=not args.skip_large)
     mode = "quick" if args.quick else "full"
     try:
         binary = ensure_wrk()
@@ -874,14 +903,14 @@ def main() -> int:
     try:
         if not args.peer_only:
             try:
-                bench_postgres(binary, mode, tmp, tables)
+                bench_postgres(binary, mode, tmp, tables, plan)
             except BenchAbort as exc:
                 tables.append(Table("PostgreSQL", failed=str(exc)))
         if not args.skip_peer:
             bench_peer(binary, mode, tmp, tables)
         if not (args.skip_sqlite or args.peer_only):
             try:
-                bench_sqlite(binary, mode, tmp, tables)
+                bench_sqlite(binary, mode, tmp, tables, plan)
             except BenchAbort as exc:
                 tables.append(Table("SQLite", failed=str(exc)))
     finally:

@@ -191,6 +191,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # SQLite has no connection to lose; PostgreSQL's pool checks with its own "check" above.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads per server process running plain HTTP requests (tierdesk/http_bridge.py): no
+# more than the database pool holds (TIERDESK_DB_POOL_SIZE, 8), so none waits for one.
+TIERDESK_HTTP_THREADS = env_int("TIERDESK_HTTP_THREADS", default=8)
 # The KPI indexes carry non-key columns on PostgreSQL (an index-only read); on SQLite they
 # are the same indexes without them, as intended: no warning about it.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
