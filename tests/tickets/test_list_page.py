@@ -1,5 +1,6 @@
 """The ticket list: a projection that says what the detail says, pages by offset or cursor."""
 
+from copy import copy
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ import time_machine
 from tests.conftest import T0
 from tierdesk.accounts.models import AgentGroup
 from tierdesk.tickets import page, services
+from tierdesk.tickets.models import Ticket
 
 LATER = T0 + timedelta(hours=30)  # Wednesday 16:00 UTC: open hours, clocks past their dues
 
@@ -95,13 +97,23 @@ def test_a_bad_cursor_is_refused_by_name(api, alice, varied):
     assert too_many.status_code == 422 and "limit" in too_many.body["error"]["fields"]
 
 
-def test_the_count_stops_at_its_cap_and_says_so(api, alice, varied, monkeypatch):
+def _copies(ticket, n):
+    """``n`` rows like ``ticket`` (no clocks: the count reads tickets only), in one insert."""
+    template = Ticket.objects.get(pk=ticket.pk)
+    template.pk = None
+    Ticket.objects.bulk_create([copy(template) for _ in range(n)])
+
+
+def test_the_count_is_exact_up_to_its_cap_then_capped_and_says_so(api, alice, varied):
     client = api(alice)
-    exact = client.get("/tickets", limit=1).body
-    assert (exact["count"], exact["count_capped"]) == (len(varied), False)
-    monkeypatch.setattr(page, "COUNT_CAP", 3)
-    capped = client.get("/tickets", limit=1).body
-    assert (capped["count"], capped["count_capped"]) == (3, True)
+    small = client.get("/tickets", limit=1).body
+    _copies(varied[0], page.COUNT_CAP - len(varied))
+    at_cap = client.get("/tickets", limit=1).body
+    _copies(varied[0], 1)
+    past_cap = client.get("/tickets", limit=1).body
+    assert (small["count"], small["count_capped"]) == (len(varied), False)
+    assert (at_cap["count"], at_cap["count_capped"]) == (1_000, False)
+    assert (past_cap["count"], past_cap["count_capped"]) == (1_000, True)
 
 
 def test_a_page_reads_a_fixed_number_of_queries(api, alice, varied, django_assert_max_num_queries):

@@ -47,7 +47,7 @@ def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[object]:
 def list_tickets(
     request: HttpRequest, filters: Query[TicketQuery], page: Query[CursorPage]
 ) -> HttpResponse:
-    """A page of tickets; ``count`` stops at 10,000 (``count_capped`` says so)."""
+    """A page of tickets; ``count`` is exact up to 1,000, then 1,000 with ``count_capped``."""
     return json_response(
         ticket_page(
             user=request.auth,

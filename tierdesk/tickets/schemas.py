@@ -131,8 +131,10 @@ class TicketOut(Out):
 
 class TicketPageOut(Out):
     items: list[TicketOut]
-    count: int = Field(description="Matching tickets, counted up to 10,000.")
-    count_capped: bool = Field(description="True when more than 10,000 match: count is 10,000.")
+    count: int = Field(description="Matching tickets, exact up to 1,000.")
+    count_capped: bool = Field(
+        description="True when more than 1,000 match: count is then 1,000 (show it as 1,000+)."
+    )
     next_cursor: str | None = Field(
         description="Pass as cursor for the next page; empty on the last page."
     )
