@@ -19,8 +19,12 @@ The server runs with 2 workers; wrk drives it with 16 connections on 2 threads, 
 - reply:  POST /api/v1/tickets/{id}/reply as the agent, on random tickets
 
 Every serving path in ``SERVERS`` is measured on PostgreSQL at 10,000 tickets (a table
-each); the path ``tierdesk serve`` uses by default (uvicorn, ASGI: HTTP and WebSockets on
-one port) is then measured on SQLite and at 1,000,000, and gives the headline lines.
+each): uvicorn and granian serving ``tierdesk.asgi`` (HTTP through tierdesk/http_bridge.py,
+WebSockets through Channels, one port), the same servers with HTTP through Django's
+ASGIHandler as before the bridge (bench/asgi_handler.py), and granian's WSGI (no
+WebSockets). The path ``tierdesk serve`` uses by default (uvicorn, ``tierdesk.asgi``) is
+then measured on SQLite and at 1,000,000, and gives the headline lines. ``--servers``,
+``--ops`` and ``--skip-large`` narrow a run; ``TIERDESK_BENCH_DB`` names its database.
 A response other than 2xx counts as an error; a run with errors is reported as such.
 
 Peer: django-helpdesk 2.6.1 (issue 23), in the same run, on PostgreSQL at 10,000 tickets.

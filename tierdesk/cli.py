@@ -18,9 +18,13 @@ def _django() -> None:
 def serve(args: argparse.Namespace) -> None:
     """HTTP and WebSockets on one port (ASGI, uvicorn), one worker process per core.
 
+    In each process the event loop takes connections and WebSockets (Channels); plain
+    HTTP runs through Django's WSGI handler on ``TIERDESK_HTTP_THREADS`` threads, one hop
+    a request (tierdesk/http_bridge.py): three times the authenticated floor of Django's
+    ASGIHandler, with WebSockets on the same port (docs/deploy.md, "How HTTP is served").
     bench/api_tickets.py measures the other servers in the same run: ``--server granian``
-    (ASGI, WebSockets kept) and ``--server granian-wsgi`` (no WebSockets: for nodes that
-    only serve the API and pages while another node serves live chat).
+    (the same application, WebSockets kept) and ``--server granian-wsgi`` (no WebSockets:
+    for nodes that only serve the API and pages while another node serves live chat).
     """
     _django()
     from django.core.management import call_command
@@ -258,7 +262,7 @@ def restore(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="tierdesk", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("serve", help="migrate, then serve HTTP and WebSocket over ASGI")
+    p = sub.add_parser("serve", help="migrate, then serve HTTP and WebSockets on one port")
     p.add_argument("--host", default=os.environ.get("TIERDESK_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("TIERDESK_PORT", "8000")))
     p.add_argument(
