@@ -2,7 +2,7 @@
 
 Django's ASGIHandler runs a sync project (every middleware and view here is sync) by
 hopping between the event loop and threads several times a request, on a thread made per
-request; measured on the API's authenticated floor it cost about half of each request's
+request; measured on the API's authenticated floor it cost more than half of each request's
 CPU (docs/deploy.md). Here the loop reads the body, one pool thread runs the whole
 request through ``WSGIHandler`` (middleware, view, and the response's ``close()``, which
 gives the database connection back on that same thread), and a finished response goes
@@ -22,7 +22,7 @@ import asyncio
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
@@ -31,7 +31,7 @@ from django.conf import settings
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+Send = Callable[[Message], Coroutine[Any, Any, None]]
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 # Chunks of a streamed response are gathered up to this size before each send: a

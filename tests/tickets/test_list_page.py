@@ -116,6 +116,18 @@ def test_the_count_is_exact_up_to_its_cap_then_capped_and_says_so(api, alice, va
     assert (past_cap["count"], past_cap["count_capped"]) == (1_000, True)
 
 
+def test_each_reader_and_filter_has_its_own_count(api, alice, carol, bob, varied):
+    # The count's SQL is compiled once per reader and filters: none may answer for another.
+    counts = [
+        api(alice).get("/tickets", limit=1).body["count"],
+        api(alice).get("/tickets", limit=1, status="solved").body["count"],
+        api(carol).get("/tickets", limit=1).body["count"],
+        api(bob).get("/tickets", limit=1).body["count"],
+        api(alice).get("/tickets", limit=1).body["count"],
+    ]
+    assert counts == [len(varied), 1, len(varied), 0, len(varied)]
+
+
 def test_a_page_reads_a_fixed_number_of_queries(api, alice, varied, django_assert_max_num_queries):
     client = api(alice)
     client.get("/tickets", limit=1)
