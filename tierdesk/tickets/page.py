@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
@@ -194,8 +195,12 @@ def _rows(
 _counts = Memoized()
 
 
-def _capped_count(qs: QuerySet[Ticket], key: tuple[object, ...]) -> tuple[int, bool]:
-    seen = _counts.count((*key, COUNT_CAP), lambda: qs.order_by().values("id")[: COUNT_CAP + 1])
+def _capped_count(
+    listed: Callable[[], QuerySet[Ticket]], key: tuple[object, ...]
+) -> tuple[int, bool]:
+    seen = _counts.count(
+        (*key, COUNT_CAP), lambda: listed().order_by().values("id")[: COUNT_CAP + 1]
+    )
     return min(seen, COUNT_CAP), seen > COUNT_CAP
 
 
@@ -203,9 +208,13 @@ def ticket_page(
     *, user: User, filters: TicketFilters, limit: int, offset: int = 0, cursor: str | None = None
 ) -> dict[str, object]:
     """One page of the list, as plain data in ``TicketPageOut``'s shape."""
-    qs = ticket_list(user=user, filters=filters).prefetch_related(None)
+
+    def listed() -> QuerySet[Ticket]:
+        # Built only when its SQL is not compiled yet: the ORM takes its time to build it.
+        return ticket_list(user=user, filters=filters).prefetch_related(None)
+
     # What the count's SQL is built from: who asks, and the filters.
-    count, capped = _capped_count(qs, (visibility_key(user), _filters_key(filters)))
+    count, capped = _capped_count(listed, (visibility_key(user), _filters_key(filters)))
     after = None
     if cursor:
         if offset:
@@ -216,7 +225,7 @@ def ticket_page(
         after = Cursor.decode(cursor, filters.order)
     # Everything the rows' SQL is built from; the same key, the same SQL.
     key = (visibility_key(user), _filters_key(filters), after, offset, limit)
-    rows = _page_rows.run(key, lambda: _rows(qs, after, offset, limit))
+    rows = _page_rows.run(key, lambda: _rows(listed(), after, offset, limit))
     more, rows = len(rows) > limit, rows[:limit]
     ids = [r["id"] for r in rows]
     tags: dict[int, list[str]] = defaultdict(list)
