@@ -128,6 +128,21 @@ def test_each_reader_and_filter_has_its_own_count(api, alice, carol, bob, varied
     assert counts == [len(varied), 1, len(varied), 0, len(varied)]
 
 
+def test_a_page_holding_the_last_match_counts_without_asking(
+    api, alice, varied, django_assert_num_queries
+):
+    client = api(alice)
+    client.get("/tickets", limit=200)
+    with django_assert_num_queries(4):  # token, rows, tags, clocks: no count
+        whole = client.get("/tickets", limit=200).body
+    tail = client.get("/tickets", limit=200, offset=4).body
+    past_the_end = client.get("/tickets", limit=200, offset=10).body
+    cursor = client.get("/tickets", limit=4).body["next_cursor"]
+    by_cursor = client.get("/tickets", limit=200, cursor=cursor).body
+    assert [len(whole["items"]), len(tail["items"]), len(past_the_end["items"])] == [6, 2, 0]
+    assert [b["count"] for b in (whole, tail, past_the_end, by_cursor)] == [len(varied)] * 4
+
+
 def test_a_page_reads_a_fixed_number_of_queries(api, alice, varied, django_assert_max_num_queries):
     client = api(alice)
     client.get("/tickets", limit=1)

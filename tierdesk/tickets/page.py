@@ -1,7 +1,8 @@
 """The ticket list as a projection: the columns a row prints, in four queries a page.
 
 A page reads its tickets' columns in one joined query, their tags and their clocks in one
-each, and counts matches up to ``COUNT_CAP`` (never a full scan). Clocks' business time
+each, and counts matches up to ``COUNT_CAP`` (never a full scan) unless the page holds the
+last match, which makes the count known without asking. Clocks' business time
 is counted in one batch per calendar (``sla.views``). Pages go by offset, or by an opaque
 cursor on the sort key (keyset), which costs the same on page 1 and page 4,000.
 """
@@ -213,8 +214,6 @@ def ticket_page(
         # Built only when its SQL is not compiled yet: the ORM takes its time to build it.
         return ticket_list(user=user, filters=filters).prefetch_related(None)
 
-    # What the count's SQL is built from: who asks, and the filters.
-    count, capped = _capped_count(listed, (visibility_key(user), _filters_key(filters)))
     after = None
     if cursor:
         if offset:
@@ -227,6 +226,13 @@ def ticket_page(
     key = (visibility_key(user), _filters_key(filters), after, offset, limit)
     rows = _page_rows.run(key, lambda: _rows(listed(), after, offset, limit))
     more, rows = len(rows) > limit, rows[:limit]
+    if not more and after is None and (rows or not offset):
+        # The page holds the last match: what comes before it and its rows are the count.
+        seen = offset + len(rows)
+        count, capped = min(seen, COUNT_CAP), seen > COUNT_CAP
+    else:
+        # What the count's SQL is built from: who asks, and the filters.
+        count, capped = _capped_count(listed, (visibility_key(user), _filters_key(filters)))
     ids = [r["id"] for r in rows]
     tags: dict[int, list[str]] = defaultdict(list)
     clocks: dict[int, list[dict[str, Any]]] = defaultdict(list)
