@@ -22,6 +22,7 @@ from tierdesk.accounts.access import require_configurer
 from tierdesk.accounts.models import User
 from tierdesk.audit.models import Subject
 from tierdesk.audit.services import record_change
+from tierdesk.compiled_writes import insert
 from tierdesk.domain.sla import Calendar, machine
 from tierdesk.sla import escalation
 from tierdesk.sla.models import LIVE_STATES, Notification, SlaClock, Transition
@@ -226,7 +227,7 @@ class Change:
         for row, step in self.started:
             store(row, step.clock, self.at)
             row.ledger_seq = len(step.events)
-        SlaClock.objects.bulk_create(rows)
+        insert(rows)
         for row, step in self.started:
             row.ledger_seq = 0
             collect(
