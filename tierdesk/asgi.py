@@ -13,6 +13,7 @@ django_application = get_asgi_application()  # sets Django up before the routes 
 
 from django.urls import path  # noqa: E402
 
+from tierdesk import server_process  # noqa: E402
 from tierdesk.chat.routing import websocket_routes  # noqa: E402
 from tierdesk.web.live_socket import ConsoleSocket  # noqa: E402
 
@@ -24,3 +25,5 @@ application = ProtocolTypeRouter(
         "websocket": URLRouter([path("ws/console/", console), *websocket_routes()]),
     }
 )
+
+server_process.tune()

@@ -376,7 +376,7 @@ def _open_ticket(
 ) -> Ticket:
     by_agent = author.is_agent
     organization = organization or organization_of(requester)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         subject=subject,
         requester=requester,
         organization=organization,
@@ -389,6 +389,7 @@ def _open_ticket(
         created_at=at,
         updated_at=at,
     )
+    compiled_writes.insert([ticket])
     with sla.held_clocks(ticket, new=True):
         _fill_new_ticket(ticket, actor, author, body, requester, tags, attachments, at, external_id)
     return ticket
