@@ -15,6 +15,7 @@ django_application = get_wsgi_application()  # sets Django up before the routes 
 from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from tierdesk import server_process  # noqa: E402
 from tierdesk.chat.routing import websocket_routes  # noqa: E402
 from tierdesk.http_bridge import WsgiOverAsgi  # noqa: E402
 from tierdesk.web.live_socket import ConsoleSocket  # noqa: E402
@@ -30,3 +31,5 @@ application = ProtocolTypeRouter(
         "websocket": websockets,
     }
 )
+
+server_process.tune()

@@ -12,16 +12,20 @@ converters); only the compiling is done once and kept, bounded, per process.
   transforms a value fails loudly instead of running stale SQL.
 - ``Memoized``: one SQL per key, where the key holds everything the query is built from;
   the parameters are kept with the SQL. ``count`` counts its rows the same way.
+- ``read_models``: the rows of a hand-written SELECT of a model's every column, in the
+  order ``columns_of`` names them, as model instances with the ORM's converters applied
+  (``raw()`` works out the same mapping from the cursor on every call).
 """
 
 from collections.abc import Callable, Hashable, Sequence
 from copy import copy
+from functools import cache
 from threading import Lock
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 MAX_ENTRIES = 256
 
@@ -114,3 +118,40 @@ class Memoized:
             # The ORM's own SQL for the query, its parameters bound by the driver.
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608
             return int(cursor.fetchone()[0])
+
+
+def columns_of(model: type[Model], table: str) -> str:
+    """Every concrete column of ``model`` as ``table.column``, in field order, quoted."""
+    quote = connections["default"].ops.quote_name
+    return ", ".join(f"{table}.{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+@cache
+def _converters(model: type[Model], alias: str) -> tuple[tuple[int, Any, tuple[Any, ...]], ...]:
+    connection = connections[alias]
+    found = []
+    for i, f in enumerate(model._meta.concrete_fields):
+        col = f.get_col(model._meta.db_table)
+        found_here = (*connection.ops.get_db_converters(col), *f.get_db_converters(connection))
+        if found_here:
+            found.append((i, col, found_here))
+    return tuple(found)
+
+
+def read_models[M: Model](
+    model: type[M], sql: str, params: Sequence[Any], *, using: str = "default"
+) -> list[M]:
+    """Model instances from ``sql``, which selects ``columns_of(model, ...)``."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _converters(model, using)
+    found = []
+    for row in rows:
+        values = list(row)
+        for i, col, convs in converters:
+            for convert in convs:
+                values[i] = convert(values[i], col, connection)
+        found.append(model.from_db(using, None, values))
+    return found

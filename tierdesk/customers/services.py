@@ -10,6 +10,7 @@ from tierdesk.accounts.access import may_configure
 from tierdesk.accounts.models import STAFF_ROLES, User
 from tierdesk.audit.models import Subject
 from tierdesk.audit.services import record_change
+from tierdesk.compiled_writes import insert
 from tierdesk.customers.models import (
     Contact,
     Interaction,
@@ -205,7 +206,7 @@ def record_interaction(
     ticket_id: int | None = None,
 ) -> Interaction:
     """Append to the timeline; callers hold the transaction of the change it records."""
-    return Interaction.objects.create(
+    interaction = Interaction(
         organization_id=organization_id,
         contact_id=contact_id,
         kind=kind,
@@ -214,6 +215,8 @@ def record_interaction(
         channel=channel,
         ticket_id=ticket_id,
     )
+    insert([interaction])
+    return interaction
 
 
 @transaction.atomic

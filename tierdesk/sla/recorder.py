@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tierdesk.accounts.models import User
+from tierdesk.compiled_writes import insert
 from tierdesk.domain.sla import machine
 from tierdesk.sla.models import AlertKind, SlaAlert, SlaClock, SlaLedgerEntry, Transition
 from tierdesk.tickets.models import EventKind, Ticket, TicketEvent
@@ -133,10 +134,10 @@ class Batch:
 
     def save(self) -> None:
         # Alerts first: their unique constraint is the last guard against a second recorder.
-        SlaAlert.objects.bulk_create(self.alerts)
-        TicketEvent.objects.bulk_create(self.events)
+        insert(self.alerts)
+        insert(self.events)
         dispatch(self.events)
-        SlaLedgerEntry.objects.bulk_create(self.ledger)
+        insert(self.ledger)
 
 
 def collect(

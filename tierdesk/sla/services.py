@@ -22,6 +22,8 @@ from tierdesk.accounts.access import require_configurer
 from tierdesk.accounts.models import User
 from tierdesk.audit.models import Subject
 from tierdesk.audit.services import record_change
+from tierdesk.compiled import columns_of, read_models
+from tierdesk.compiled_writes import insert
 from tierdesk.domain.sla import Calendar, machine
 from tierdesk.sla import escalation
 from tierdesk.sla.models import LIVE_STATES, Notification, SlaClock, Transition
@@ -138,7 +140,7 @@ def _clocks_in_play(ticket: Ticket) -> list[SlaClock]:
     cost more than the one before. The statement is built once from the model: the ORM
     compiling its subquery took more CPU than reading a chat's every clock.
     """
-    return list(SlaClock.objects.raw(_in_play_sql(), [ticket.pk, *LIVE_STATES]))
+    return read_models(SlaClock, _in_play_sql(), [ticket.pk, *LIVE_STATES])
 
 
 @cache
@@ -153,7 +155,7 @@ def _in_play_sql() -> str:
     states = ", ".join(["%s"] * len(LIVE_STATES))
     # Identifiers come from the model's own meta, quoted; every value is a parameter.
     return (
-        f"SELECT c.* FROM {table} c WHERE c.{ticket} = %s"  # noqa: S608
+        f"SELECT {columns_of(SlaClock, 'c')} FROM {table} c WHERE c.{ticket} = %s"  # noqa: S608
         f" AND ((c.{state} IN ({states}) AND c.{stopped} IS NULL)"
         f" OR NOT EXISTS (SELECT 1 FROM {table} l WHERE l.{ticket} = c.{ticket}"
         f" AND l.{metric} = c.{metric} AND l.{cycle} > c.{cycle}))"
@@ -226,7 +228,7 @@ class Change:
         for row, step in self.started:
             store(row, step.clock, self.at)
             row.ledger_seq = len(step.events)
-        SlaClock.objects.bulk_create(rows)
+        insert(rows)
         for row, step in self.started:
             row.ledger_seq = 0
             collect(

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tierdesk import compiled_writes
 from tierdesk.accounts.models import AgentGroup, Role, User
+from tierdesk.compiled import Compiled
 from tierdesk.customers.models import Contact, InteractionKind, Organization
 from tierdesk.customers.services import record_interaction
 from tierdesk.errors import Conflict, Invalid, NotAllowed
@@ -84,10 +86,20 @@ def _choice(value: str, choices: type[Priority] | type[Status] | type[Channel], 
     return value
 
 
+# Only the ticket's row: locking its tier too would queue every change to any ticket of
+# that tier behind one another. Compiled once: every reply and change starts here.
+_lock_ticket = Compiled(
+    lambda params: (
+        Ticket.objects.select_for_update(of=("self",)).select_related("tier").filter(pk=params[0])
+    )
+)
+
+
 def _locked(ticket: Ticket) -> Ticket:
-    # Only the ticket's row: locking its tier too would queue every change to any ticket
-    # of that tier behind one another.
-    return Ticket.objects.select_for_update(of=("self",)).select_related("tier").get(pk=ticket.pk)
+    rows = _lock_ticket.run([ticket.pk])
+    if not rows:
+        raise Ticket.DoesNotExist(f"No ticket {ticket.pk}.")
+    return rows[0]
 
 
 def _claim_attachments(actor: User | None, ids: Sequence[int], message: Message) -> None:
@@ -312,7 +324,7 @@ def _post(
     in_reply_to: Message | None = None,
 ) -> tuple[Message, TicketEvent]:
     """A message on the ticket with its files and its event: the one way messages are written."""
-    message = Message.objects.create(
+    message = Message(
         ticket=ticket,
         kind=kind,
         author_kind=author.kind,
@@ -324,6 +336,7 @@ def _post(
         external_id=external_id[:255],
         in_reply_to=in_reply_to,
     )
+    compiled_writes.insert([message])
     _claim_attachments(actor, attachments, message)
     if not attachments:
         as_read(message, attachments=[])  # nothing to read back for the answer
@@ -363,7 +376,7 @@ def _open_ticket(
 ) -> Ticket:
     by_agent = author.is_agent
     organization = organization or organization_of(requester)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         subject=subject,
         requester=requester,
         organization=organization,
@@ -376,6 +389,7 @@ def _open_ticket(
         created_at=at,
         updated_at=at,
     )
+    compiled_writes.insert([ticket])
     with sla.held_clocks(ticket, new=True):
         _fill_new_ticket(ticket, actor, author, body, requester, tags, attachments, at, external_id)
     return ticket
@@ -498,7 +512,7 @@ KPI_COUNTERS = ("first_response_at", "public_agent_replies", "reopens")
 def _save(ticket: Ticket, at: datetime, *fields: str) -> None:
     ticket.updated_at = at
     ticket.sla_due_at = sla.nearest_due(ticket)
-    ticket.save(update_fields=[*fields, "updated_at", "sla_due_at", *KPI_COUNTERS])
+    compiled_writes.update(ticket, [*fields, "updated_at", "sla_due_at", *KPI_COUNTERS])
     if set(fields) & set(sla.SLICE_FIELDS):
         sla.copy_ticket_slices(ticket)
 
