@@ -17,7 +17,7 @@ from functools import cache
 from django.db import connections, router
 from django.db.models import Field, Model
 
-__all__ = ["insert", "update"]
+__all__ = ["insert", "update", "update_each"]
 
 
 @cache
@@ -106,3 +106,25 @@ def update(obj: Model, names: Sequence[str]) -> None:
         cursor.execute(_update_sql(model, alias, names), [*values, obj.pk])
         if cursor.rowcount != 1:
             raise model.NotUpdated("Save with update_fields did not affect any rows.")
+
+
+def update_each(rows: Sequence[Model], names: Sequence[str]) -> None:
+    """Save the named fields of stored rows of one model: one prepared UPDATE run per row.
+
+    ``bulk_update`` builds a CASE per field over the whole batch, which cost several times
+    the CPU of the rest of a chat message or of the breach sweep; an ``executemany`` of one
+    statement is pipelined by the driver.
+    """
+    if not rows:
+        return
+    model = type(rows[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    names = tuple(dict.fromkeys(names))
+    fields = [model._meta.get_field(name) for name in names]
+    params = [
+        [f.get_db_prep_save(f.pre_save(row, add=False), connection) for f in fields] + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_update_sql(model, alias, names), params)

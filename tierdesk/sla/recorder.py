@@ -11,11 +11,10 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import connection
 from django.utils import timezone
 
 from tierdesk.accounts.models import User
-from tierdesk.compiled_writes import insert
+from tierdesk.compiled_writes import insert, update_each
 from tierdesk.domain.sla import machine
 from tierdesk.sla.models import AlertKind, SlaAlert, SlaClock, SlaLedgerEntry, Transition
 from tierdesk.tickets.models import EventKind, Ticket, TicketEvent
@@ -99,28 +98,8 @@ def store(row: SlaClock, clock: machine.Clock, at: int) -> None:
 
 
 def update_clocks(rows: list[SlaClock], names: list[str]) -> None:
-    """Save the named fields of locked clock rows with one prepared UPDATE run for each row.
-
-    ``bulk_update`` builds a CASE per field over the whole batch, which costs several times
-    the CPU of the rest of a chat message or of the sweep; an ``executemany`` is one
-    statement the driver pipelines.
-    """
-    if not rows:
-        return
-    fields = [SlaClock._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    # Identifiers come from the model's own meta, quoted; every value is a parameter.
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
-        quote(SlaClock._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
-        quote(SlaClock._meta.pk.column),
-    )
-    params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    """Save the named fields of locked clock rows (``compiled_writes.update_each``)."""
+    update_each(rows, names)
 
 
 @dataclass
